@@ -1,0 +1,119 @@
+/**
+ * `npm run train:demo`: trains the demo models on the real Fashion-MNIST (Debian's full copy when
+ * installed, else the embedded subset) and records every figure in docs/results/fashion-mnist.json.
+ *
+ *   main     static micro ViT -> dynamic twin (alpha 1) -> dynamic with a larger alpha (3, the reference)
+ *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
+ *
+ * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
+ * run continues where it stopped: run the same command again. `--part main|transfer|all` (default all,
+ * the two parts run one after the other; run two processes with one part each to use two cores).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { initBackend } from '../src-main/core/backend';
+import { loadDataset, type Dataset } from '../src-main/core/data';
+import { loadModel } from '../src-main/core/model';
+import { evaluate, trainAgent, trainStatic, type TrainProgress } from '../src-main/core/train';
+import { writeFileAtomic } from '../src-main/core/util/atomic';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const WORK = path.join(ROOT, '.cache', 'train-demo');
+const MODELS = path.join(ROOT, 'resources', 'models');
+const RESULTS = path.join(ROOT, 'docs', 'results', 'fashion-mnist.json');
+const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
+
+const E = {
+  staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 8),
+  agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 3),
+  alpha: 1.0,
+  alphaLarge: 3.0,
+  largeEpochs: 2,
+  srcStatic: 5,
+  srcAgent: 2,
+  transferEpochs: 3,
+};
+
+async function exists(p: string): Promise<boolean> {
+  return fs.access(p).then(() => true, () => false);
+}
+
+async function record(key: string, value: unknown): Promise<void> {
+  // Both parts may write: re-read just before writing, one key each.
+  const cur = (await exists(RESULTS)) ? JSON.parse(await fs.readFile(RESULTS, 'utf8')) : {};
+  cur[key] = value;
+  await fs.mkdir(path.dirname(RESULTS), { recursive: true });
+  await writeFileAtomic(RESULTS, JSON.stringify(cur, null, 2) + '\n');
+}
+
+function progress(label: string) {
+  let last = 0;
+  return (p: TrainProgress) => {
+    if (Date.now() - last < 30_000 && p.phase === 'train') return;
+    last = Date.now();
+    const eta = p.etaSeconds ? `${Math.round(p.etaSeconds / 60)} min left` : '';
+    console.error(`[${new Date().toISOString().slice(11, 19)}] ${label} ${(p.fraction * 100).toFixed(1)}% epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss?.toFixed(3) ?? ''} acc ${p.accuracy?.toFixed(3) ?? ''} cost ${p.meanExecutedCost?.toFixed(3) ?? ''} ${p.imagesPerSec?.toFixed(0) ?? ''} img/s ${eta}`);
+  };
+}
+
+async function testScores(dir: string, data: Dataset, dynamic: boolean) {
+  const { model } = await loadModel(dir);
+  const s = await evaluate(model, data.test, data.info, { mode: 'static' });
+  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic' }) : null;
+  model.dispose();
+  return {
+    testImages: s.images,
+    staticAccuracy: s.accuracy,
+    ...(d ? { dynamicAccuracy: d.accuracy, meanExecutedCost: d.meanExecutedCost, meanExecutedLayers: d.meanExecutedLayers, layerRates: d.layerRates, executedLayersHistogram: d.executedLayersHistogram } : {}),
+  };
+}
+
+async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number) {
+  if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
+  const t0 = Date.now();
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  r.model.dispose();
+  await record(name, { stage: 'static', epochs, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
+  await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
+}
+
+async function stageAgent(name: string, from: string, out: string, data: Dataset, epochs: number, alpha: number, seed: number, newHead = false) {
+  if (await exists(path.join(out, 'DONE'))) return;
+  const t0 = Date.now();
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  r.model.dispose();
+  await record(name, { stage: 'agent', alpha, epochs, newHead, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
+  await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
+}
+
+async function main() {
+  const backend = await initBackend();
+  await record('backend', backend);
+  const t0 = Date.now();
+  if (part === 'main' || part === 'all') {
+    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    await record('dataset', { source: data.info.source, train: data.train.count, val: data.val.count, test: data.test.count });
+    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
+    const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
+    await stageStatic('static', staticDir, data, E.staticEpochs, 0);
+    await stageAgent('dynamic', staticDir, dynDir, data, E.agentEpochs, E.alpha, 1);
+    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-alpha3'), data, E.largeEpochs, E.alphaLarge, 2);
+  }
+  if (part === 'transfer' || part === 'all') {
+    const src = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [0, 1, 2, 3, 4] });
+    const dst = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [5, 6, 7, 8, 9] });
+    const srcStatic = path.join(WORK, 'transfer-src-static');
+    const srcDyn = path.join(WORK, 'transfer-src-dynamic');
+    await stageStatic('transferSourceStatic', srcStatic, src, E.srcStatic, 10);
+    await stageAgent('transferSourceDynamic', srcStatic, srcDyn, src, E.srcAgent, E.alpha, 11);
+    await stageAgent('transferFineTuned', srcDyn, path.join(WORK, 'transfer-finetuned'), dst, E.transferEpochs, E.alpha, 12, true);
+    // Same budget from scratch: as many epochs on classes 5-9 as the fine-tune got, split static/agent.
+    const scratchStatic = path.join(WORK, 'transfer-scratch-static');
+    await stageStatic('transferScratchStatic', scratchStatic, dst, E.transferEpochs - 1, 13);
+    await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, 1, E.alpha, 14);
+  }
+  await record(`wall_${part}`, (Date.now() - t0) / 1000);
+  console.error(`train:demo (${part}) finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+}
+
+await main();

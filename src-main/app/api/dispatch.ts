@@ -1,0 +1,44 @@
+/**
+ * The single entry of every call from every transport: look the call up, refuse oversized input,
+ * validate it strictly, run the handler, validate what it returns, and wrap both outcomes in an
+ * ApiResult. Nothing changes before validation passes.
+ */
+import { CALLS, isCallName, MAX_REQUEST_BYTES, type ApiResult } from './contract';
+import { ApiError } from './errors';
+import type { ApiHandlers } from './handlers';
+import type { ClientSession } from './session';
+
+export type Dispatch = (call: string, input: unknown, client: ClientSession) => Promise<ApiResult<unknown>>;
+
+export function createDispatch(handlers: ApiHandlers): Dispatch {
+  return async (call, input, client) => {
+    try {
+      if (!isCallName(call)) throw new ApiError('unknown_call', `there is no API call "${call}"`);
+      const size = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
+      if (size > MAX_REQUEST_BYTES) {
+        throw new ApiError('payload_too_large', `the request is ${size} bytes; the limit is ${MAX_REQUEST_BYTES}`);
+      }
+      const spec = CALLS[call];
+      const parsed = spec.input.safeParse(input ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({
+          path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+          message: i.message,
+        }));
+        const where = issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+        throw new ApiError('bad_request', `invalid ${call} request: ${where}`, issues);
+      }
+      const handler = handlers[call] as (input: unknown, client: ClientSession) => Promise<unknown>;
+      const output = await handler(parsed.data, client);
+      const checked = spec.output.safeParse(output);
+      if (!checked.success) {
+        const i = checked.error.issues[0];
+        throw new ApiError('internal', `the ${call} response did not match the contract (${i.path.join('.')}: ${i.message})`);
+      }
+      return { ok: true, data: checked.data };
+    } catch (err) {
+      if (err instanceof ApiError) return { ok: false, error: err.toData() };
+      return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    }
+  };
+}

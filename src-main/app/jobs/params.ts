@@ -1,0 +1,115 @@
+/**
+ * Parameters of every built-in job kind, as zod schemas (pure: no Node imports, so the renderer can
+ * build its forms from them). The runner validates `jobsStart.params` against `JOB_PARAMS[kind]`.
+ *
+ * Why no file paths: requests can come over HTTP, so a job names models and runs by workspace id and
+ * datasets by catalogue name; nothing here can point outside the workspace. Folder datasets and
+ * arbitrary output folders are CLI-only.
+ */
+import { z } from 'zod';
+
+/** A run id: lower-case letters, digits and '-' (e.g. `train-20250101-120000-ab12`). Never a path. */
+export const RunIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, "must be a run id (lower-case letters, digits and '-'), not a path");
+
+/** A model id: a workspace model (`[A-Za-z0-9_-]`) or a read-only demo model (`demo:<name>`). Never a path. */
+export const ModelIdSchema = z
+  .string()
+  .regex(/^(demo:)?[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/, "must be a model id (letters, digits, '-', '_'), not a path");
+
+/** A catalogue dataset name (e.g. `fashion-mnist`, `cifar10`); see `skipvit datasets list`. */
+export const DatasetNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be a dataset name from the catalogue, not a path');
+
+/** A model preset name (e.g. `tiny`, `small`). */
+export const PresetSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a preset name');
+
+const seed = z.int().min(0).max(2 ** 31 - 1).default(0);
+const epochs = z.int().min(1).max(10_000);
+const batchSize = z.int().min(1).max(4096);
+const learningRate = z.number().positive().max(10);
+const samples = z.int().min(1).max(10_000_000);
+const modelName = z.string().min(1).max(120);
+
+export const TrainParams = z.strictObject({
+  dataset: DatasetNameSchema.default('fashion-mnist'),
+  preset: PresetSchema.default('micro'),
+  epochs: epochs.default(1),
+  batchSize: batchSize.optional(),
+  learningRate: learningRate.optional(),
+  /** Use only this many training images (quick runs). */
+  maxTrainSamples: samples.optional(),
+  seed,
+  /** Display name of the produced model. */
+  name: modelName.optional(),
+});
+
+export const AgentParams = z.strictObject({
+  model: ModelIdSchema,
+  /** Dataset to train on; default the model's own (a different one = transfer learning, new head). */
+  dataset: DatasetNameSchema.optional(),
+  alpha: z.number().min(0).max(100).default(3),
+  gamma: z.number().min(0).max(1).default(0.9),
+  epochs: epochs.default(1),
+  batchSize: batchSize.optional(),
+  learningRate: learningRate.optional(),
+  maxTrainSamples: samples.optional(),
+  seed,
+  name: modelName.optional(),
+});
+
+export const EvalParams = z.strictObject({
+  model: ModelIdSchema,
+  dataset: DatasetNameSchema.optional(),
+  split: z.enum(['train', 'val', 'test']).default('test'),
+  batchSize: batchSize.optional(),
+  maxSamples: samples.optional(),
+});
+
+export const BenchParams = z.strictObject({
+  /** A model to benchmark on real data; absent = a random model with forced keep masks. */
+  model: ModelIdSchema.optional(),
+  dataset: DatasetNameSchema.optional(),
+  /** Random-model mode: its preset and the fraction of layers each sample keeps. */
+  preset: PresetSchema.optional(),
+  keep: z.number().min(0).max(1).optional(),
+  batches: z.array(batchSize).min(1).max(16).default([1, 8, 32, 128, 256]),
+  /** Timed-run budget per batch size and model, in seconds. */
+  budgetSeconds: z.number().positive().max(3600).optional(),
+  seed,
+});
+
+export const SearchParams = z.strictObject({
+  model: ModelIdSchema,
+  dataset: DatasetNameSchema.optional(),
+  pop: z.int().min(4).max(1000).default(24),
+  gens: z.int().min(1).max(1000).default(10),
+  maxSamples: samples.optional(),
+  seed,
+});
+
+export const ExportParams = z.strictObject({
+  /** The search run whose front holds the point. */
+  run: RunIdSchema,
+  /** Index into the run's `front[]`, or the suggested knee. */
+  point: z.union([z.int().min(0).max(100_000), z.literal('knee')]),
+  name: modelName.optional(),
+});
+
+/** The built-in job kinds and their parameter schemas. */
+export const JOB_PARAMS = {
+  train: TrainParams,
+  agent: AgentParams,
+  eval: EvalParams,
+  bench: BenchParams,
+  search: SearchParams,
+  export: ExportParams,
+} as const;
+
+export type BuiltinKind = keyof typeof JOB_PARAMS;
+/** What a caller sends (defaults optional). */
+export type JobParamsInput<K extends BuiltinKind> = z.input<(typeof JOB_PARAMS)[K]>;
+/** What a job receives (defaults filled in). */
+export type JobParams<K extends BuiltinKind> = z.output<(typeof JOB_PARAMS)[K]>;

@@ -1,0 +1,83 @@
+/**
+ * Atomic JSON documents: write a temp file beside the target, fsync it, rename it over the target,
+ * fsync the folder. A crash at any point leaves the previous version or the new one, never a torn file;
+ * a leftover temp file is ignored by readers and swept by the workspace repair.
+ *
+ * The file operations come in through {@link AtomicIO} so a test can fail (or kill the process)
+ * between the temp write and the rename, which is the window this scheme exists for.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface AtomicIO {
+  writeSync(tmp: string, data: string): void;
+  renameSync(from: string, to: string): void;
+}
+
+/** The real thing: write + fsync through one descriptor, then rename. */
+export const nodeAtomicIO: AtomicIO = {
+  writeSync(tmp, data) {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  renameSync: (from, to) => fs.renameSync(from, to),
+};
+
+/** Temp files are dot-files ending in `.tmp` in the target's folder. */
+export const TEMP_SUFFIX = '.tmp';
+let counter = 0;
+
+/**
+ * Synchronous on purpose: documents are small (KBs), and a synchronous write cannot interleave with
+ * another write of the same file from this process.
+ */
+export function writeJsonAtomic(file: string, value: unknown, io: AtomicIO = nodeAtomicIO): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}${TEMP_SUFFIX}`);
+  try {
+    io.writeSync(tmp, JSON.stringify(value, null, 1) + '\n');
+    io.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dir);
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Folder fsync is not supported everywhere (Windows); the rename is atomic regardless.
+  }
+}
+
+/** Removes leftover temp files (from a crash between write and rename) in one folder. */
+export function sweepTempFiles(dir: string): number {
+  let removed = 0;
+  for (const name of safeReaddir(dir)) {
+    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,25 @@
+/** The data layer (SPEC 5): readers, registry, splits, batch stream, downloads. */
+export * from './types';
+export { DataError } from './errors';
+export { readIdxImages, readIdxLabels, readIdxPair, parseIdx, encodeIdx } from './idx';
+export type { IdxImages } from './idx';
+export { readCifar, parseCifarRecords } from './cifar';
+export type { CifarData, CifarKind, CifarRecords } from './cifar';
+export { readTinyImageNet } from './tiny-imagenet';
+export { readImageFolder } from './image-folder';
+export { channelStats } from './stats';
+export { decodeImage, decodeImageFile } from './decode-image';
+export { CATALOG, REGISTRY_NAMES, FASHION_MNIST_CLASSES, CIFAR10_CLASSES } from './catalog';
+export { dataRoot, embeddedFashionMnistDir, DEBIAN_FASHION_MNIST } from './paths';
+export { locate } from './locate';
+export { loadDataset } from './load';
+export { makeSplits } from './split';
+export { takeItems, classCounts } from './subset';
+export { batchesPerEpoch, createBatchStream, epochOrder } from './stream';
+export { normalizeBatch } from './normalize';
+export { listDatasets } from './list';
+export { fetchDataset } from './fetch';
+export type { FetchOptions, FetchResult } from './fetch';
+export { downloadFile } from './download';
+export type { Checksum, DownloadOptions } from './download';
+export { extractArchive } from './extract';

@@ -1,0 +1,82 @@
+/**
+ * Dynamic-infer: the gather/scatter executor (SPEC 3). For each layer, the samples whose gate says "run"
+ * are gathered, the block runs on that subset only, and the results are scattered back. A layer no sample
+ * runs costs nothing; a layer every sample runs needs no gather. No masking: skipped work is not done.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { runMargin } from './gate';
+import type { ViT } from './vit';
+
+export interface DynamicInferOptions {
+  /** Per-layer bias added to the run-minus-skip logit margin (NSGA-II genome); default 0. */
+  bias?: number[];
+  /** Per-layer prune flags: a pruned layer never runs and its gate is not evaluated. */
+  pruned?: boolean[];
+  /**
+   * Forced per-sample decisions, [B*L] row-major (sample b, layer l at b*L + l), 1 = run. Replaces the
+   * gates entirely (they are not evaluated): for tests and for the executor benchmark.
+   */
+  keep?: Uint8Array;
+}
+
+export interface DynamicInferOutput {
+  logits: tf.Tensor2D; // [B, K]
+  /** [B*L] row-major, 1 where sample b ran layer l. */
+  executed: Uint8Array;
+}
+
+/** Indices where mask is 1, and where it is 0. */
+function partition(mask: Uint8Array | Int32Array | Float32Array | boolean[]): { run: number[]; skip: number[] } {
+  const run: number[] = [];
+  const skip: number[] = [];
+  for (let b = 0; b < mask.length; b++) (mask[b] ? run : skip).push(b);
+  return { run, skip };
+}
+
+/**
+ * One layer on a subset: x[run] <- block(x[run]); the rest unchanged.
+ * Scatter back = one gather of concat([updated, untouched]) by the inverse permutation, which uses only
+ * standard kernels present on every backend.
+ */
+function runSubset(model: ViT, l: number, x: tf.Tensor3D, run: number[], skip: number[]): tf.Tensor3D {
+  const runIdx = tf.tensor1d(run, 'int32');
+  const skipIdx = tf.tensor1d(skip, 'int32');
+  const y = model.block(l, tf.gather(x, runIdx)); // [R, N, D]
+  const inv = new Int32Array(run.length + skip.length); // position of sample b in concat([y, x[skip]])
+  run.forEach((b, i) => (inv[b] = i));
+  skip.forEach((b, i) => (inv[b] = run.length + i));
+  return tf.gather(tf.concat([y, tf.gather(x, skipIdx)], 0), tf.tensor1d(inv, 'int32')) as tf.Tensor3D;
+}
+
+/** Greedy dynamic inference. [B, H, W, C] -> logits [B, K] and the executed-layer matrix. */
+export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInferOptions = {}): DynamicInferOutput {
+  const B = images.shape[0];
+  const L = model.depth;
+  const executed = new Uint8Array(B * L);
+  if (opts.keep && opts.keep.length !== B * L) {
+    throw new Error(`keep mask must have B*L = ${B * L} entries, got ${opts.keep.length}`);
+  }
+  let x = tf.tidy(() => model.embed(images)); // [B, N, D]
+  for (let l = 0; l < L; l++) {
+    if (opts.pruned?.[l]) continue;
+    const decide = new Uint8Array(B);
+    if (opts.keep) {
+      for (let b = 0; b < B; b++) decide[b] = opts.keep[b * L + l];
+    } else {
+      // The one host sync per layer: which samples run is needed to build the gather indices.
+      const m = tf.tidy(() => runMargin(model.gate(l, x)).add(opts.bias?.[l] ?? 0));
+      const margin = m.dataSync();
+      m.dispose();
+      for (let b = 0; b < B; b++) decide[b] = margin[b] > 0 ? 1 : 0;
+    }
+    const { run, skip } = partition(decide);
+    for (const b of run) executed[b * L + l] = 1;
+    if (run.length === 0) continue;
+    const prev = x;
+    x = tf.tidy(() => (run.length === B ? model.block(l, prev) : runSubset(model, l, prev, run, skip)));
+    prev.dispose(); // one activation alive at a time, as in forwardStatic
+  }
+  const logits = tf.tidy(() => model.classify(x));
+  x.dispose();
+  return { logits, executed };
+}

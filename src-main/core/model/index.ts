@@ -1,0 +1,8 @@
+export * from './config';
+export * from './costs';
+export * from './flops';
+export * from './vit';
+export * from './executor';
+export * from './io';
+export { setOpsMode, opsMode } from './ops';
+export { namedVariables, isAgentVariable, isDecayed } from './params';

@@ -1,0 +1,150 @@
+/**
+ * Save and load in the standard tfjs layout: `model.json` (topology + weightsManifest) and `weights.bin`
+ * (all weights concatenated, as tf.io.encodeWeights writes them). Our config travels inside
+ * `modelTopology.skipvit`, with a schema version; anything else is refused with a clear message.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { validateConfig, type ViTConfig } from './config';
+import { layerCosts } from './costs';
+import { initParams } from './params';
+import { ViT } from './vit';
+import { writeFileAtomic } from '../util/atomic';
+
+export const MODEL_SCHEMA_VERSION = 1;
+
+/** What a model folder says about itself besides its weights. */
+export interface ModelMeta {
+  schemaVersion: number;
+  /** 'static': backbone trained alone (agent untrained); 'dynamic': agent trained. */
+  kind: 'static' | 'dynamic';
+  config: ViTConfig;
+  /** c_l of each layer of this model (for an exported model, the original layers' costs). */
+  costs: number[];
+  /** Per-layer gate bias applied at inference (a chosen NSGA-II point); absent = zeros. */
+  gateBias?: number[];
+  /** For an exported model with pruned layers removed: the original index of each remaining layer. */
+  sourceLayers?: number[];
+  /** Original depth before pruning (exported models). */
+  sourceDepth?: number;
+  /** The data the model expects (name, classes, preprocessing). */
+  dataset?: {
+    name: string;
+    classNames: string[];
+    height: number;
+    width: number;
+    channels: number;
+    mean: number[];
+    std: number[];
+  };
+  /** Free-form provenance: command, backend, epochs, metrics... */
+  [key: string]: unknown;
+}
+
+export class ModelFormatError extends Error {}
+
+export function defaultMeta(model: ViT, kind: ModelMeta['kind']): ModelMeta {
+  return { schemaVersion: MODEL_SCHEMA_VERSION, kind, config: model.config, costs: model.costs };
+}
+
+export async function saveModel(dir: string, model: ViT, meta: ModelMeta): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  const named: tf.NamedTensorMap = {};
+  for (const [name, v] of model.variables()) named[name] = v;
+  const { data, specs } = await tf.io.encodeWeights(named);
+  const json = {
+    format: 'skipvit',
+    generatedBy: `SkipViT Studio (tfjs ${tf.version.tfjs})`,
+    convertedBy: null,
+    modelTopology: { skipvit: { ...meta, costs: model.costs, config: model.config } },
+    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+  };
+  // Weights first, then the manifest that points to them: a crash between the two leaves the old
+  // model.json, which still describes complete weights of the old size only if nothing changed shape;
+  // load() verifies the byte length, so a mismatch is caught, never silently read.
+  await writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data as ArrayBuffer));
+  await writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 1));
+}
+
+function fail(dir: string, what: string): never {
+  throw new ModelFormatError(`${path.join(dir, 'model.json')}: ${what}`);
+}
+
+/** Reads and checks model.json; no weights are read. */
+export async function readModelMeta(dir: string): Promise<{ meta: ModelMeta; specs: tf.io.WeightsManifestEntry[]; weightsFile: string }> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dir, 'model.json'), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fail(dir, 'not found (a model folder holds model.json and weights.bin)');
+    throw err;
+  }
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    fail(dir, `not valid JSON (${(err as Error).message})`);
+  }
+  const meta = json?.modelTopology?.skipvit;
+  if (!meta || typeof meta !== 'object') {
+    fail(dir, 'not a SkipViT model (no modelTopology.skipvit; a Keras or graph model cannot be loaded here)');
+  }
+  if (meta.schemaVersion !== MODEL_SCHEMA_VERSION) {
+    fail(dir, `schema version ${JSON.stringify(meta.schemaVersion)} is not supported (this build reads ${MODEL_SCHEMA_VERSION})`);
+  }
+  try {
+    validateConfig(meta.config);
+  } catch (err) {
+    fail(dir, (err as Error).message);
+  }
+  const manifest = json.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length !== 1 || !Array.isArray(manifest[0].paths) || manifest[0].paths.length !== 1) {
+    fail(dir, 'weightsManifest must name exactly one weights file');
+  }
+  const weightsFile = String(manifest[0].paths[0]);
+  if (weightsFile.includes('/') || weightsFile.includes('\\')) fail(dir, `weights path "${weightsFile}" must be a plain file name`);
+  if (!Array.isArray(meta.costs) || meta.costs.length !== meta.config.depth) meta.costs = layerCosts(meta.config);
+  return { meta: meta as ModelMeta, specs: manifest[0].weights, weightsFile };
+}
+
+function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
+  const size: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (size[s.dtype] ?? 4), 0);
+}
+
+export async function loadModel(dir: string): Promise<{ model: ViT; meta: ModelMeta }> {
+  const { meta, specs, weightsFile } = await readModelMeta(dir);
+  const wpath = path.join(dir, weightsFile);
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(wpath);
+  } catch {
+    throw new ModelFormatError(`${wpath}: missing (model.json names it as the weights file)`);
+  }
+  const want = expectedBytes(specs);
+  if (buf.byteLength !== want) {
+    throw new ModelFormatError(`${wpath}: ${buf.byteLength} bytes, but model.json describes ${want} (truncated or from another model)`);
+  }
+  const ab = new Uint8Array(buf).buffer; // a copy that owns exactly these bytes
+  const tensors = tf.io.decodeWeights(ab, specs);
+  const params = initParams(meta.config, 0);
+  const model = new ViT(meta.config, params, meta.costs);
+  try {
+    for (const [name, v] of model.variables()) {
+      const t = tensors[name];
+      if (!t) throw new ModelFormatError(`${wpath}: weight "${name}" is missing`);
+      if (t.shape.join('x') !== v.shape.join('x')) {
+        throw new ModelFormatError(`${wpath}: weight "${name}" has shape [${t.shape}], the config needs [${v.shape}]`);
+      }
+      v.assign(t);
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+  return { model, meta };
+}

@@ -1,0 +1,111 @@
+/**
+ * Accuracy and skipping statistics of a model on one split: the numbers `skipvit eval` prints and the
+ * studio's Skips view draws.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
+import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
+import type { ViT } from '../model/vit';
+
+export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
+  /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
+  mode: 'static' | 'dynamic';
+  batchSize?: number;
+  /** Evaluate only the first n images of the split. */
+  limit?: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+  /** Keep each image's executed-layer row and prediction (for the gallery). */
+  keepPerSample?: boolean;
+}
+
+export interface EvalResult {
+  images: number;
+  accuracy: number;
+  /** Mean executed layer cost as a fraction of the total layer cost (1.0 for a static model). */
+  meanExecutedCost: number;
+  meanExecutedLayers: number;
+  /** histogram[k] = number of images that ran exactly k layers, k = 0..L. */
+  executedLayersHistogram: number[];
+  /** Fraction of images that ran layer l. */
+  layerRates: number[];
+  /** classLayerRates[k][l] = fraction of class-k images that ran layer l. */
+  classLayerRates: number[][];
+  /** Accuracy per class. */
+  classAccuracy: number[];
+  perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array };
+}
+
+export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
+  const L = model.depth;
+  const K = model.config.numClasses;
+  const n = Math.min(set.count, opts.limit ?? set.count);
+  const bs = opts.batchSize ?? 256;
+  let correct = 0;
+  let costSum = 0;
+  let layerSum = 0;
+  const hist = new Array(L + 1).fill(0);
+  const layerRuns = new Array(L).fill(0);
+  const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
+  const classCount = new Array(K).fill(0);
+  const classCorrect = new Array(K).fill(0);
+  const totalCost = model.costs.reduce((a, b) => a + b, 0);
+  const keep = opts.keepPerSample
+    ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
+    : undefined;
+  for (let from = 0; from < n; from += bs) {
+    if (opts.signal?.aborted) throw new Error('cancelled');
+    const size = Math.min(bs, n - from);
+    const idx = Int32Array.from({ length: size }, (_, i) => from + i);
+    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
+    let executed: Uint8Array;
+    let logits: tf.Tensor2D;
+    if (opts.mode === 'dynamic') {
+      ({ logits, executed } = forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
+    } else {
+      logits = model.forwardStatic(x);
+      executed = new Uint8Array(size * L).fill(1);
+    }
+    const pred = tf.tidy(() => logits.argMax(1)).dataSync() as Int32Array;
+    tf.dispose([x, logits]);
+    for (let i = 0; i < size; i++) {
+      const y = set.labels[from + i];
+      classCount[y]++;
+      if (pred[i] === y) {
+        correct++;
+        classCorrect[y]++;
+      }
+      let k = 0;
+      let c = 0;
+      for (let l = 0; l < L; l++) {
+        if (executed[i * L + l]) {
+          k++;
+          c += model.costs[l];
+          layerRuns[l]++;
+          classRuns[y][l]++;
+        }
+      }
+      hist[k]++;
+      layerSum += k;
+      costSum += c / totalCost;
+      if (keep) {
+        keep.executed.set(executed.subarray(i * L, (i + 1) * L), (from + i) * L);
+        keep.predictions[from + i] = pred[i];
+        keep.labels[from + i] = y;
+      }
+    }
+    opts.onProgress?.(from + size, n);
+    await new Promise((r) => setImmediate(r)); // let cancel and progress through between batches
+  }
+  return {
+    images: n,
+    accuracy: correct / n,
+    meanExecutedCost: costSum / n,
+    meanExecutedLayers: layerSum / n,
+    executedLayersHistogram: hist,
+    layerRates: layerRuns.map((r) => r / n),
+    classLayerRates: classRuns.map((row, k) => row.map((r) => (classCount[k] ? r / classCount[k] : 0))),
+    classAccuracy: classCorrect.map((c, k) => (classCount[k] ? c / classCount[k] : 0)),
+    ...(keep ? { perSample: keep } : {}),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The training loop shared by the static trainer and the agent trainer: epochs of seeded batches,
+ * a step function supplied by the caller, validation each epoch with best-model keeping, checkpoints
+ * every N steps and at each epoch's end, exact resume, cancel within one step, progress and metrics.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchesPerEpoch, createBatchStream, type Dataset } from '../data';
+import { saveModel, type ModelMeta } from '../model/io';
+import type { ViT } from '../model/vit';
+import { Rng } from '../util/rng';
+import type { AdamW } from './adamw';
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
+import { CancelledError, type MetricRecord, type TrainHooks } from './types';
+
+export interface StepInput {
+  x: tf.Tensor4D; // [B, H, W, C]
+  y: Int32Array; // [B]
+  step: number;
+  totalSteps: number;
+  rng: Rng;
+}
+
+/** Scalars a step reports; `loss` is required. */
+export type StepMetrics = { loss: number } & Record<string, number>;
+
+export interface LoopSpec {
+  model: ViT;
+  meta: ModelMeta;
+  data: Dataset;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  augment: boolean;
+  optimizers: Record<string, AdamW>;
+  step(input: StepInput): StepMetrics;
+  /** Validation at the end of each epoch; `score` (higher is better) selects the best model. */
+  validate(epoch: number): Promise<{ score: number; metrics: Record<string, number> }>;
+  /** The best model is written here. */
+  out: string;
+  hooks: TrainHooks;
+}
+
+export interface LoopResult {
+  steps: number;
+  epochs: number;
+  history: Record<string, number>[];
+  best: { value: number; epoch: number } | null;
+  wallSeconds: number;
+  /** True when cancelled or stopped early by stopAfterSteps (a checkpoint was left). */
+  stoppedEarly: boolean;
+}
+
+/**
+ * Runs the loop. With hooks.resume and a checkpoint present, the model's weights, the optimisers and
+ * the position are restored first (the caller builds model and optimisers as for a fresh run).
+ */
+export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
+  const { model, data, hooks } = spec;
+  const ckptDir = hooks.checkpointDir ?? `${spec.out}/checkpoints`;
+  const perEpoch = batchesPerEpoch(data.train, spec.batchSize, true);
+  const totalSteps = perEpoch * spec.epochs;
+  const rng = new Rng(spec.seed ^ 0x9e3779b9);
+  let pos: TrainPosition = { step: 0, epoch: 0, batchInEpoch: 0, rngState: rng.state(), best: null, history: [] };
+
+  if (hooks.resume) {
+    const folder = await latestCheckpoint(ckptDir);
+    if (folder) {
+      const ck = await loadCheckpoint(folder);
+      for (const [name, v] of model.variables()) v.assign(ck.model.variables().get(name)!);
+      ck.model.dispose();
+      await ck.restoreOptimizers(spec.optimizers);
+      pos = ck.position;
+      rng.setState(pos.rngState);
+    }
+  }
+
+  const started = performance.now();
+  const stepsAtStart = pos.step;
+  let ips = 0;
+  const checkpoint = () => saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, rngState: rng.state() });
+  const every = hooks.checkpointEvery ?? 200;
+
+  for (; pos.epoch < spec.epochs; pos.epoch++, pos.batchInEpoch = 0) {
+    const stream = createBatchStream(data.train, data.info, {
+      batchSize: spec.batchSize,
+      shuffle: true,
+      augment: spec.augment,
+      seed: spec.seed,
+      epoch: pos.epoch,
+      startBatch: pos.batchInEpoch,
+      dropLast: true,
+    });
+    for await (const batch of stream) {
+      if (hooks.signal?.aborted || (hooks.stopAfterSteps !== undefined && pos.step >= hooks.stopAfterSteps)) {
+        await stream.return?.();
+        await checkpoint();
+        if (hooks.signal?.aborted) throw new CancelledError();
+        return { steps: pos.step, epochs: pos.epoch, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: true };
+      }
+      const t0 = performance.now();
+      const x = tf.tensor4d(batch.x, [batch.size, data.train.height, data.train.width, data.train.channels]);
+      let m: StepMetrics;
+      try {
+        m = spec.step({ x, y: batch.y, step: pos.step, totalSteps, rng });
+      } finally {
+        x.dispose();
+      }
+      pos.step++;
+      pos.batchInEpoch++;
+      const dt = (performance.now() - t0) / 1000;
+      ips = ips === 0 ? batch.size / dt : 0.9 * ips + 0.1 * (batch.size / dt);
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = ((totalSteps - pos.step) * elapsed) / Math.max(1, pos.step - stepsAtStart);
+      hooks.onProgress?.({
+        phase: 'train', step: pos.step, totalSteps, epoch: pos.epoch, epochs: spec.epochs,
+        fraction: pos.step / totalSteps, loss: m.loss, accuracy: m.accuracy, meanExecutedCost: m.executedCost,
+        imagesPerSec: ips, etaSeconds: eta,
+      });
+      if (pos.step % 10 === 0 || pos.step === 1) {
+        hooks.onMetric?.({ kind: 'step', step: pos.step, epoch: pos.epoch, time: Date.now(), imagesPerSec: ips, ...m } as MetricRecord);
+      }
+      if (pos.step % every === 0) await checkpoint();
+    }
+    hooks.onProgress?.({ phase: 'validate', step: pos.step, totalSteps, epoch: pos.epoch, epochs: spec.epochs, fraction: pos.step / totalSteps, message: 'validating' });
+    const v = await spec.validate(pos.epoch);
+    const record = { epoch: pos.epoch + 1, step: pos.step, ...v.metrics };
+    pos.history.push(record);
+    hooks.onMetric?.({ kind: 'epoch', time: Date.now(), ...record } as MetricRecord);
+    if (!pos.best || v.score > pos.best.value) {
+      pos.best = { value: v.score, epoch: pos.epoch + 1 };
+      await saveModel(spec.out, model, { ...spec.meta, bestEpoch: pos.epoch + 1, validation: v.metrics });
+    }
+    pos.batchInEpoch = perEpoch;
+    // The end-of-epoch checkpoint points at the next epoch's start.
+    await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, epoch: pos.epoch + 1, batchInEpoch: 0, rngState: rng.state() });
+  }
+  return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };
+}
+
+/** Gradients of f by our variable names (tfjs keys them by its own variable ids). */
+export function namedGrads(
+  f: () => tf.Scalar,
+  vars: Map<string, tf.Variable>,
+): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
+  const list = [...vars.entries()];
+  const { value, grads } = tf.variableGrads(f, list.map(([, v]) => v));
+  const byId = new Map(list.map(([n, v]) => [v.name, n]));
+  const out = new Map<string, tf.Tensor>();
+  for (const [id, g] of Object.entries(grads)) out.set(byId.get(id)!, g);
+  return { value, grads: out };
+}

@@ -1,0 +1,83 @@
+/**
+ * The RL agent's arithmetic (SPEC 2), as plain functions on plain arrays so they can be checked by hand:
+ * reward, discounted returns, advantages, and the three losses.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** r_b = 1[correct_b] - alpha * sum_l a_{b,l} c_l.  actions: [B*L] row-major. */
+export function rewards(correct: ArrayLike<number>, actions: ArrayLike<number>, costs: number[], alpha: number): Float32Array {
+  const B = correct.length;
+  const L = costs.length;
+  const r = new Float32Array(B);
+  for (let b = 0; b < B; b++) {
+    let cost = 0;
+    for (let l = 0; l < L; l++) cost += actions[b * L + l] * costs[l];
+    r[b] = (correct[b] ? 1 : 0) - alpha * cost;
+  }
+  return r;
+}
+
+/** The reward arrives once, after the last layer: G_{b,t} = r_b * gamma^(L-1-t). Returns [B*L]. */
+export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number): Float32Array {
+  const G = new Float32Array(r.length * L);
+  for (let b = 0; b < r.length; b++) for (let t = 0; t < L; t++) G[b * L + t] = r[b] * Math.pow(gamma, L - 1 - t);
+  return G;
+}
+
+/**
+ * How the policy gradient is weighted.
+ * - 'reference': the thesis code. Each sample's returns are standardised across its own layers
+ *   ((G - mean_t G) / std_t G). Since G_t = r * gamma^(L-1-t), this equals sign(r) times a fixed
+ *   vector: the reward's magnitude is thrown away, and the learned baseline is unused.
+ * - 'baseline' (ours, default): A = G - V(s), with V the learned value head (detached), then scaled by
+ *   the batch's std of A (one scalar, so relative magnitudes between samples and layers survive).
+ */
+export type AdvantageMode = 'reference' | 'baseline';
+
+export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): Float32Array {
+  const A = new Float32Array(G.length);
+  if (mode === 'reference') {
+    for (let b = 0; b < G.length / L; b++) {
+      let mean = 0;
+      for (let t = 0; t < L; t++) mean += G[b * L + t];
+      mean /= L;
+      let v = 0;
+      for (let t = 0; t < L; t++) v += (G[b * L + t] - mean) ** 2;
+      const std = Math.sqrt(v / Math.max(1, L - 1)); // torch.std is unbiased
+      for (let t = 0; t < L; t++) A[b * L + t] = (G[b * L + t] - mean) / (std + 1e-8);
+    }
+    return A;
+  }
+  let sq = 0;
+  for (let i = 0; i < G.length; i++) {
+    A[i] = G[i] - V[i];
+    sq += A[i] * A[i];
+  }
+  const std = Math.sqrt(sq / G.length);
+  const scale = 1 / Math.max(std, 1e-3); // no blow-up when the baseline is already exact
+  for (let i = 0; i < A.length; i++) A[i] *= scale;
+  return A;
+}
+
+export interface AgentLossParts {
+  policy: tf.Scalar;
+  value: tf.Scalar;
+  entropy: tf.Scalar;
+}
+
+/**
+ * policy = -mean(logpi(a) * A);  value = mean((V - G)^2);  entropy = mean of the Bernoulli entropy of pi(run).
+ * logProbs, values, runProbs: [B, L] tensors from the dynamic-train forward; A, G: [B*L] arrays.
+ */
+export function agentLosses(logProbs: tf.Tensor2D, values: tf.Tensor2D, runProbs: tf.Tensor2D, A: Float32Array, G: Float32Array): AgentLossParts {
+  const shape = logProbs.shape;
+  const adv = tf.tensor2d(A, shape);
+  const ret = tf.tensor2d(G, shape);
+  const p = runProbs.clipByValue(1e-6, 1 - 1e-6);
+  const entropy = p.mul(p.log()).add(tf.sub(1, p).mul(tf.sub(1, p).log())).neg().mean() as tf.Scalar;
+  return {
+    policy: logProbs.mul(adv).mean().neg() as tf.Scalar,
+    value: values.sub(ret).square().mean() as tf.Scalar,
+    entropy,
+  };
+}

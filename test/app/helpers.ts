@@ -1,0 +1,55 @@
+/** Shared helpers of the app tests: temp workspaces, a runner over the test registry, file snapshots. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+import { openStudioApi, type OpenOptions, type StudioApi } from '../../src-main/app/api/open';
+import { kinds, KINDS_URL } from './fixtures/test-kinds';
+
+const dirs: string[] = [];
+const apis: StudioApi[] = [];
+
+afterEach(async () => {
+  for (const api of apis.splice(0)) await api.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'skipvit-app-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+/** A studio API over a fresh (or given) workspace with the test job kinds. */
+export function openTestApi(opts: Partial<OpenOptions> = {}): StudioApi {
+  const api = openStudioApi({ workspaceDir: tempDir(), demoModels: null, registry: kinds, registryUrl: KINDS_URL, ...opts });
+  apis.push(api);
+  return api;
+}
+
+/** Every file under dir with its content hash-free fingerprint (size + mtime), to prove nothing changed. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        out[path.relative(dir, p) + '/'] = 'dir';
+        walk(p);
+      } else {
+        const st = fs.statSync(p);
+        out[path.relative(dir, p)] = `${st.size}:${st.mtimeMs}:${fs.readFileSync(p, 'utf8').length}`;
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export async function until(check: () => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
