@@ -49,10 +49,4 @@ export function createIO(json: boolean, stderr: NodeJS.WriteStream = process.std
   };
 }
 
-/** Render rows as an aligned text table. */
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((x, c) => x.padStart(widths[c])).join('  ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
+export { table } from '../core/bench/table';

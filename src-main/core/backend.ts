@@ -104,6 +104,9 @@ export async function initBackend(requested: BackendName | 'auto' = requestedFro
   }
   if (!chosen) throw new Error(`no tfjs backend could be initialised: ${notUsed.map((n) => n.reason).join('; ')}`);
   await tf.ready();
+  // Production mode: skips tfjs's debug checks and its "install tfjs-node" console banner (we report
+  // the backend and why faster ones were not used ourselves).
+  tf.env().set('PROD', true);
   current = {
     name: chosen,
     requested,

@@ -53,3 +53,13 @@ export async function until(check: () => boolean, timeoutMs = 30_000, what = 'co
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A model folder as the core writes it (model.json with the skipvit block; weights as bytes). */
+export function writeModel(dir: string, meta: Record<string, unknown>): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(64));
+  fs.writeFileSync(
+    path.join(dir, 'model.json'),
+    JSON.stringify({ format: 'skipvit', modelTopology: { skipvit: { schemaVersion: 1, ...meta } }, weightsManifest: [] }),
+  );
+}

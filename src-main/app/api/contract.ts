@@ -105,7 +105,7 @@ export const RunSummarySchema = z.object({
   progress: ProgressSchema.optional(),
   /** Why it failed or was interrupted. */
   error: z.string().optional(),
-  /** Whether jobsResume may continue it (an interrupted or cancelled run of a resumable kind). */
+  /** Whether jobsResume may continue it (an interrupted, cancelled or failed run of a resumable kind). */
   resumable: z.boolean(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
@@ -283,7 +283,7 @@ export const CALLS = {
   },
   /** Cancel a queued or running job; the run ends `cancelled` (a training run can then be resumed). */
   jobsCancel: { input: ById, output: z.object({ run: RunSummarySchema }) },
-  /** Queue an interrupted or cancelled run again, continuing from its last checkpoint. */
+  /** Queue an interrupted, cancelled or failed run again, continuing from its last checkpoint. */
   jobsResume: { input: ById, output: z.object({ run: RunSummarySchema }) },
   /** Queued and running jobs, in queue order. */
   jobsList: { input: Empty, output: z.object({ jobs: z.array(RunSummarySchema) }) },

@@ -5,10 +5,8 @@
  */
 export function lttb(x: number[], y: number[], maxPoints: number): { x: number[]; y: number[] } {
   const n = x.length;
-  if (maxPoints >= n || maxPoints < 3) {
-    if (maxPoints >= n) return { x, y };
-    return { x: [x[0], x[n - 1]].slice(0, maxPoints), y: [y[0], y[n - 1]].slice(0, maxPoints) };
-  }
+  if (maxPoints >= n) return { x, y };
+  if (maxPoints < 3) return { x: [x[0], x[n - 1]], y: [y[0], y[n - 1]] };
   const ox = [x[0]];
   const oy = [y[0]];
   const every = (n - 2) / (maxPoints - 2);

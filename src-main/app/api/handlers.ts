@@ -46,10 +46,12 @@ export function createHandlers({ workspace, runner, systemInfo }: HandlerDeps): 
     },
 
     runsList: async ({ kind, status, offset, limit }) => {
-      const live = new Map(runner.active().map((s) => [s.id, s]));
       const all = workspace.runs
         .list()
-        .runs.map((s) => live.get(s.id) ?? s)
+        .runs.map((s) => {
+          const live = runner.live(s.id);
+          return live ? summarize(live) : s;
+        })
         .filter((s) => (!kind || s.kind === kind) && (!status || status.includes(s.status)));
       return { runs: all.slice(offset, offset + limit), total: all.length };
     },

@@ -6,6 +6,7 @@
  * Metrics are appended here, in the worker, so what a job wrote survives the worker being killed.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { JsonlWriter } from '../workspace/jsonl';
@@ -21,7 +22,19 @@ const post = (m: FromWorker) => port.postMessage(m);
 /** Progress is sent at most this often; the latest value wins. */
 const PROGRESS_INTERVAL_MS = 100;
 
+/**
+ * Jobs compute at a lower CPU priority than the app, so the API and the UI answer at once even when a
+ * job keeps every core busy. On Linux setpriority(0) applies to the calling thread only, i.e. to this
+ * worker; without contention it costs the job nothing.
+ */
+const JOB_NICENESS = 10;
+
 async function runJob(data: Extract<WorkerInput, { mode: 'job' }>): Promise<void> {
+  try {
+    if (process.platform === 'linux') os.setPriority(0, JOB_NICENESS);
+  } catch {
+    // Not permitted or not supported: run at normal priority.
+  }
   const registry: JobRegistry = data.registryUrl
     ? ((await import(data.registryUrl)) as { kinds: JobRegistry }).kinds
     : (await import('./kinds')).kinds;

@@ -5,12 +5,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentParams, EvalParams, TrainParams } from './params';
+import { AgentParams, BenchParams, EvalParams, TrainParams } from './params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
+import type { LoadOptions } from '../../core/data/types';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
 
+/** Dataset load options from the training params' data knobs. */
+function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; valFraction?: number }): LoadOptions {
+  return {
+    ...(p.valFraction !== undefined ? { valFraction: p.valFraction } : {}),
+    limit: { train: p.maxTrainSamples, test: p.maxTestSamples },
+  };
+}
+
 /** Core training hooks wired to a job context; the checkpoint step is read from the core's latest.json. */
-function trainHooks(ctx: JobContext): TrainHooks {
+function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
   const latest = path.join(ctx.checkpointDir, 'latest.json');
   let reported = -1;
   const reportCheckpoint = () => {
@@ -26,6 +35,7 @@ function trainHooks(ctx: JobContext): TrainHooks {
     signal: ctx.signal,
     checkpointDir: ctx.checkpointDir,
     resume: ctx.resume,
+    ...(checkpointEvery ? { checkpointEvery } : {}),
     onProgress(p: TrainProgress) {
       ctx.progress({
         fraction: p.fraction,
@@ -57,11 +67,11 @@ const train = defineKind({
   async run(p, ctx) {
     const info = await backend();
     const [{ loadDataset }, core] = await Promise.all([import('../../core/data/load'), import('../../core/train')]);
-    const data = await loadDataset(p.dataset, p.maxTrainSamples ? { limit: { train: p.maxTrainSamples } } : {});
+    const data = await loadDataset(p.dataset, dataOptions(p));
     const preset = p.preset as Parameters<typeof core.trainStatic>[0]['preset'];
     const result = await core.trainStatic(
       { data, preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, seed: p.seed, out: ctx.outputModelDir },
-      trainHooks(ctx),
+      trainHooks(ctx, p.checkpointEvery),
     );
     result.model.dispose();
     const { model } = await (await import('../../core/model/io')).loadModel(ctx.outputModelDir);
@@ -89,13 +99,13 @@ const agent = defineKind({
     const { meta } = await io.readModelMeta(from);
     const datasetName = p.dataset ?? meta.dataset?.name;
     if (!datasetName) throw new Error(`model ${p.model} does not say which dataset it was trained on; pass dataset`);
-    const data = await loadDataset(datasetName, p.maxTrainSamples ? { limit: { train: p.maxTrainSamples } } : {});
+    const data = await loadDataset(datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
         data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, epochs: p.epochs,
         batchSize: p.batchSize, agentLr: p.learningRate, seed: p.seed, out: ctx.outputModelDir,
       },
-      trainHooks(ctx),
+      trainHooks(ctx, p.checkpointEvery),
     );
     result.model.dispose();
     const { model } = await io.loadModel(ctx.outputModelDir);
@@ -139,4 +149,27 @@ const evaluate = defineKind({
   },
 });
 
-export const kinds: JobRegistry = { train, agent, eval: evaluate };
+const bench = defineKind({
+  kind: 'bench',
+  params: BenchParams,
+  heavy: true,
+  resumable: false,
+  producesModel: false,
+  inputModel: (p) => p.model,
+  async run(p, ctx) {
+    await backend();
+    if (p.model) throw new Error('benchmarking a saved model from the studio is not available in this build; use --random mode (no model)');
+    const [{ runExecutorBench }, { isPresetName }] = await Promise.all([import('../../core/bench/executor-bench'), import('../../core/model/config')]);
+    const preset = p.preset ?? 'micro';
+    if (!isPresetName(preset)) throw new Error(`preset "${preset}" is not one of micro, tiny, small, base`);
+    const r = await runExecutorBench({
+      preset, keep: p.keep ?? 0.5, batches: p.batches, seed: p.seed, signal: ctx.signal,
+      ...(p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {}),
+      onProgress: (fraction, message) => ctx.progress({ fraction, message }),
+    });
+    // SPEC 9 keys: `backend` is the name; the full record rides along as backendInfo.
+    return { ...r, backend: r.backend?.name ?? null, backendInfo: r.backend };
+  },
+});
+
+export const kinds: JobRegistry = { train, agent, eval: evaluate, bench };

@@ -32,6 +32,17 @@ const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
 const samples = z.int().min(1).max(10_000_000);
 const modelName = z.string().min(1).max(120);
+/** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
+const trainingData = {
+  /** Use only this many training images. */
+  maxTrainSamples: samples.optional(),
+  /** Fraction of the training set held out for validation (default 0.1). */
+  valFraction: z.number().gt(0).max(0.5).optional(),
+  /** Evaluate the final model on at most this many test images. */
+  maxTestSamples: samples.optional(),
+  /** Save a checkpoint every N steps (and at each epoch's end); default 200. */
+  checkpointEvery: z.int().min(1).max(1_000_000).optional(),
+};
 
 export const TrainParams = z.strictObject({
   dataset: DatasetNameSchema.default('fashion-mnist'),
@@ -39,8 +50,7 @@ export const TrainParams = z.strictObject({
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
   learningRate: learningRate.optional(),
-  /** Use only this many training images (quick runs). */
-  maxTrainSamples: samples.optional(),
+  ...trainingData,
   seed,
   /** Display name of the produced model. */
   name: modelName.optional(),
@@ -55,7 +65,7 @@ export const AgentParams = z.strictObject({
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
   learningRate: learningRate.optional(),
-  maxTrainSamples: samples.optional(),
+  ...trainingData,
   seed,
   name: modelName.optional(),
 });

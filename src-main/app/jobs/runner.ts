@@ -14,7 +14,7 @@ import { ApiError } from '../api/errors';
 import { writeJsonAtomic } from '../workspace/atomic';
 import { newRunId, ownerAlive, RESULT_FILE, selfOwner } from '../workspace/run-store';
 import { summarize, type RunDoc } from '../workspace/schemas';
-import { markInterrupted, type Workspace } from '../workspace/workspace';
+import { endRun, type Workspace } from '../workspace/workspace';
 import { EventHub } from './event-hub';
 import type { FromWorker, WorkerInput } from './protocol';
 import type { JobKind, JobRegistry } from './types';
@@ -32,7 +32,7 @@ export interface RunnerOptions {
   cancelGraceMs?: number;
 }
 
-/** run.json is rewritten for progress at most this often (status changes are written at once). */
+/** run.json is rewritten for progress and checkpoints at most this often (status changes at once). */
 const PROGRESS_WRITE_MS = 1000;
 
 interface Job {
@@ -65,6 +65,10 @@ export class JobRunner {
   readonly maxHeavy: number;
   readonly maxLight: number;
   private jobs = new Map<string, Job>();
+  /** Ended runs whose final run.json write is still in flight (so reads never see a stale state). */
+  private settling = new Map<string, RunDoc>();
+  /** Per run, the chain of pending run.json writes (async: fsync must not stall the main thread). */
+  private writes = new Map<string, Promise<void>>();
   private queue: string[] = [];
   private readonly cancelGraceMs: number;
   private closed = false;
@@ -118,16 +122,16 @@ export class JobRunner {
   /** Queues an interrupted, cancelled or failed run again, continuing from its checkpoint. */
   resume(id: string): RunSummary {
     if (this.jobs.has(id)) throw new ApiError('conflict', `run ${id} is already ${this.jobs.get(id)!.doc.status}`);
-    const doc = this.workspace.runs.read(id);
-    const kind = this.kindOf(doc.kind);
-    if (!kind.resumable) throw new ApiError('conflict', `${doc.kind} runs cannot be resumed; start a new one`);
+    const doc = this.settling.get(id) ?? this.workspace.runs.read(id);
     if (doc.status === 'succeeded') throw new ApiError('conflict', `run ${id} already succeeded`);
     if ((doc.status === 'queued' || doc.status === 'running') && ownerAlive(doc.owner)) {
       throw new ApiError('conflict', `run ${id} is ${doc.status} in another process (pid ${doc.owner?.pid})`);
     }
+    const kind = this.kindOf(doc.kind);
+    if (!kind.resumable) throw new ApiError('conflict', `${doc.kind} runs cannot be resumed; start a new one`);
     const { error: _e, endedAt: _x, ...rest } = doc;
     const next: RunDoc = { ...rest, status: 'queued', updatedAt: new Date().toISOString(), owner: selfOwner() };
-    this.workspace.runs.write(next);
+    void this.write({ doc: next });
     return this.enqueue(next, kind, true);
   }
 
@@ -135,7 +139,7 @@ export class JobRunner {
   cancel(id: string): RunSummary {
     const job = this.jobs.get(id);
     if (!job) {
-      const doc = this.workspace.runs.read(id);
+      const doc = this.live(id) ?? this.workspace.runs.read(id);
       throw new ApiError('conflict', `run ${id} is not queued or running here (it is ${doc.status})`);
     }
     if (!job.worker) {
@@ -160,9 +164,9 @@ export class JobRunner {
       .map((j) => summarize(j.doc));
   }
 
-  /** The live document of an active run (fresher than run.json between progress writes). */
+  /** The live document of an active (or just ended) run: fresher than run.json between writes. */
   live(id: string): RunDoc | undefined {
-    return this.jobs.get(id)?.doc;
+    return this.jobs.get(id)?.doc ?? this.settling.get(id);
   }
 
   usesModel(modelId: string): boolean {
@@ -172,7 +176,10 @@ export class JobRunner {
   /** Resolves with the run's summary once it reaches a final state. */
   wait(id: string): Promise<RunSummary> {
     const job = this.jobs.get(id);
-    if (!job) return Promise.resolve(summarize(this.workspace.runs.read(id)));
+    if (!job) {
+      const doc = this.live(id) ?? this.workspace.runs.read(id);
+      return (this.writes.get(id) ?? Promise.resolve()).then(() => summarize(doc));
+    }
     return new Promise((resolve) => job.waiters.push(resolve));
   }
 
@@ -232,7 +239,7 @@ export class JobRunner {
       updatedAt: now,
       attempts: [...job.doc.attempts, { startedAt: now, status: 'running', resumed: job.resume }],
     };
-    this.write(job);
+    void this.write(job);
     const worker = startWorker({
       mode: 'job',
       runId: job.doc.id,
@@ -259,7 +266,7 @@ export class JobRunner {
       case 'progress': {
         const progress = { ...m.progress, fraction: Math.max(0, Math.min(1, m.progress.fraction)), at: new Date().toISOString() };
         job.doc = { ...job.doc, progress, updatedAt: progress.at };
-        if (Date.now() - job.lastWrite >= PROGRESS_WRITE_MS) this.write(job);
+        this.writeThrottled(job);
         this.events.emit({ type: 'progress', runId, progress });
         break;
       }
@@ -270,7 +277,9 @@ export class JobRunner {
         const at = new Date().toISOString();
         const checkpoint = { ...(m.step !== undefined ? { step: m.step } : {}), ...(m.epoch !== undefined ? { epoch: m.epoch } : {}), at };
         job.doc = { ...job.doc, checkpoint, updatedAt: at };
-        this.write(job);
+        // Throttled like progress: the checkpoint itself is on disk already, and an fsync per step
+        // would stall the main thread. The final state is always written when the job ends.
+        this.writeThrottled(job);
         this.events.emit({ type: 'checkpoint', runId, checkpoint });
         break;
       }
@@ -328,26 +337,37 @@ export class JobRunner {
   }
 
   private finish(job: Job, status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted', error?: string): void {
-    const now = new Date().toISOString();
-    const attempts = job.doc.attempts.map((a, i) =>
-      i === job.doc.attempts.length - 1 && !a.endedAt ? { ...a, endedAt: now, status, ...(error ? { error } : {}) } : a,
-    );
-    const { owner: _o, error: _e, ...rest } = job.doc;
-    job.doc =
-      status === 'interrupted' && error
-        ? markInterrupted(job.doc, error)
-        : { ...rest, status, endedAt: now, updatedAt: now, attempts, ...(error ? { error } : {}) };
+    const id = job.doc.id;
+    job.doc = endRun(job.doc, status, error);
     if (status === 'succeeded' && job.doc.progress) job.doc.progress = { ...job.doc.progress, fraction: 1 };
-    this.write(job);
-    this.jobs.delete(job.doc.id);
+    this.jobs.delete(id);
+    this.settling.set(id, job.doc);
     this.emitStatus(job);
     const summary = summarize(job.doc);
-    for (const w of job.waiters) w(summary);
+    void this.write(job).then(() => {
+      if (this.settling.get(id) === job.doc) this.settling.delete(id);
+      for (const w of job.waiters) w(summary);
+    });
   }
 
-  private write(job: Job): void {
+  private writeThrottled(job: Job): void {
+    if (Date.now() - job.lastWrite >= PROGRESS_WRITE_MS) void this.write(job);
+  }
+
+  /** Queues a write of the run's current document behind its earlier writes; never rejects. */
+  private write(job: Pick<Job, 'doc'> & { lastWrite?: number }): Promise<void> {
     job.lastWrite = Date.now();
-    this.workspace.runs.write(job.doc);
+    const doc = job.doc;
+    const next = (this.writes.get(doc.id) ?? Promise.resolve())
+      .then(() => this.workspace.runs.writeAsync(doc))
+      .catch((err: unknown) => {
+        this.events.emit({ type: 'log', runId: doc.id, level: 'error', message: `could not save run.json: ${(err as Error).message}` });
+      });
+    this.writes.set(doc.id, next);
+    void next.then(() => {
+      if (this.writes.get(doc.id) === next) this.writes.delete(doc.id);
+    });
+    return next;
   }
 
   private emitStatus(job: Job): void {

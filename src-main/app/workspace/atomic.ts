@@ -49,6 +49,34 @@ export function writeJsonAtomic(file: string, value: unknown, io: AtomicIO = nod
   fsyncDir(dir);
 }
 
+/**
+ * The same protocol without blocking the thread (fsync can take 100 ms on a busy disk): for the
+ * runner's frequent run.json updates. Callers serialise writes of one file themselves.
+ */
+export async function writeJsonAtomicAsync(file: string, value: unknown): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}${TEMP_SUFFIX}`);
+  try {
+    const fh = await fs.promises.open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(value, null, 1) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dh = await fs.promises.open(dir, 'r');
+    await dh.sync().finally(() => dh.close());
+  } catch {
+    // see fsyncDir
+  }
+}
+
 function fsyncDir(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');

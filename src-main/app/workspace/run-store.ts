@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../api/errors';
 import type { RunSummary } from '../api/contract';
-import { writeJsonAtomic } from './atomic';
+import { writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
 import { readDoc } from './documents';
 import { readJsonl, type JsonlRead } from './jsonl';
 import { checkName, within } from './paths';
@@ -70,10 +70,18 @@ export class RunStore {
   write(doc: RunDoc): void {
     const file = this.file(doc.id, RUN_FILE);
     writeJsonAtomic(file, doc);
-    if (this.index) {
-      const st = fs.statSync(file);
-      this.index[doc.id] = { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, summary: summarize(doc) };
-    }
+    this.remember(doc, fs.statSync(file));
+  }
+
+  /** As write(), off the thread; the caller serialises writes of one run. */
+  async writeAsync(doc: RunDoc): Promise<void> {
+    const file = this.file(doc.id, RUN_FILE);
+    await writeJsonAtomicAsync(file, doc);
+    this.remember(doc, await fs.promises.stat(file));
+  }
+
+  private remember(doc: RunDoc, st: fs.Stats): void {
+    if (this.index) this.index[doc.id] = { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, summary: summarize(doc) };
   }
 
   delete(id: string): void {

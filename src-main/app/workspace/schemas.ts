@@ -53,9 +53,21 @@ export const WORKSPACE_DOC: DocSpec<typeof WorkspaceDocSchema> = {
 };
 
 /** One cached run summary, valid while run.json keeps the same inode, mtime and size. */
-const IndexEntrySchema = z.object({ ino: z.number(), mtimeMs: z.number(), size: z.number(), summary: RunSummarySchema });
-export type IndexEntry = z.infer<typeof IndexEntrySchema>;
-export const RunsIndexSchema = z.object({ schemaVersion: z.literal(1), entries: z.record(z.string(), IndexEntrySchema) });
+export interface IndexEntry {
+  ino: number;
+  mtimeMs: number;
+  size: number;
+  summary: z.infer<typeof RunSummarySchema>;
+}
+/**
+ * runs/index.json, a cache only: the envelope is checked, the entries are not (a full zod pass over
+ * 1,000 entries would cost more than the index saves). An entry whose stats match is trusted; every
+ * API response is validated on the way out regardless.
+ */
+export const RunsIndexSchema = z.object({
+  schemaVersion: z.literal(1),
+  entries: z.record(z.string(), z.custom<IndexEntry>((e) => typeof e === 'object' && e !== null && 'summary' in e)),
+});
 export const RUNS_INDEX: DocSpec<typeof RunsIndexSchema> = { name: 'runs index', version: 1, schema: RunsIndexSchema, migrations: {} };
 
 /** meta.json beside a model's model.json: what the studio adds (name, provenance). Optional. */
@@ -88,6 +100,6 @@ export function summarize(doc: RunDoc): z.infer<typeof RunSummarySchema> {
     ...(doc.outputModelId ? { outputModelId: doc.outputModelId } : {}),
     ...(doc.progress ? { progress: doc.progress } : {}),
     ...(doc.error ? { error: doc.error } : {}),
-    resumable: doc.resumableKind && (doc.status === 'interrupted' || doc.status === 'cancelled'),
+    resumable: doc.resumableKind && (doc.status === 'interrupted' || doc.status === 'cancelled' || doc.status === 'failed'),
   };
 }

@@ -59,19 +59,23 @@ export class Workspace {
       if (summary.status !== 'queued' && summary.status !== 'running') continue;
       const doc = this.runs.read(summary.id);
       if (ownerAlive(doc.owner)) continue; // another live process (a CLI job) owns it
-      this.runs.write(markInterrupted(doc, 'the process running it stopped (crash, kill or shutdown) before it finished'));
+      this.runs.write(endRun(doc, 'interrupted', 'the process running it stopped (crash, kill or shutdown) before it finished'));
       interrupted.push(doc.id);
     }
     return { interrupted, tempFilesRemoved };
   }
 }
 
-/** The run, ended as interrupted: its checkpoint is kept, the open attempt is closed. */
-export function markInterrupted(doc: RunDoc, why: string): RunDoc {
+/**
+ * The run, ended with a final status: the open attempt is closed, the owner released, the error (if
+ * any) recorded. The checkpoint is kept, so an interrupted run can resume from it.
+ */
+export function endRun(doc: RunDoc, status: 'succeeded' | 'failed' | 'cancelled' | 'interrupted', error?: string): RunDoc {
   const now = new Date().toISOString();
+  const last = doc.attempts.length - 1;
   const attempts = doc.attempts.map((a, i) =>
-    i === doc.attempts.length - 1 && !a.endedAt ? { ...a, endedAt: now, status: 'interrupted' as const, error: why } : a,
+    i === last && !a.endedAt ? { ...a, endedAt: now, status, ...(error ? { error } : {}) } : a,
   );
-  const { owner: _owner, ...rest } = doc;
-  return { ...rest, status: 'interrupted', error: why, endedAt: now, updatedAt: now, attempts };
+  const { owner: _owner, error: _error, ...rest } = doc;
+  return { ...rest, status, endedAt: now, updatedAt: now, attempts, ...(error ? { error } : {}) };
 }

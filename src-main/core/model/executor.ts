@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runMargin } from './gate';
+import { gatherRows, scatterRows } from './ops';
 import type { ViT } from './vit';
 
 export interface DynamicInferOptions {
@@ -25,27 +26,17 @@ export interface DynamicInferOutput {
   executed: Uint8Array;
 }
 
-/** Indices where mask is 1, and where it is 0. */
-function partition(mask: Uint8Array | Int32Array | Float32Array | boolean[]): { run: number[]; skip: number[] } {
+/** Indices where mask is 1, ascending. */
+function runIndices(mask: Uint8Array): number[] {
   const run: number[] = [];
-  const skip: number[] = [];
-  for (let b = 0; b < mask.length; b++) (mask[b] ? run : skip).push(b);
-  return { run, skip };
+  for (let b = 0; b < mask.length; b++) if (mask[b]) run.push(b);
+  return run;
 }
 
-/**
- * One layer on a subset: x[run] <- block(x[run]); the rest unchanged.
- * Scatter back = one gather of concat([updated, untouched]) by the inverse permutation, which uses only
- * standard kernels present on every backend.
- */
-function runSubset(model: ViT, l: number, x: tf.Tensor3D, run: number[], skip: number[]): tf.Tensor3D {
-  const runIdx = tf.tensor1d(run, 'int32');
-  const skipIdx = tf.tensor1d(skip, 'int32');
-  const y = model.block(l, tf.gather(x, runIdx)); // [R, N, D]
-  const inv = new Int32Array(run.length + skip.length); // position of sample b in concat([y, x[skip]])
-  run.forEach((b, i) => (inv[b] = i));
-  skip.forEach((b, i) => (inv[b] = run.length + i));
-  return tf.gather(tf.concat([y, tf.gather(x, skipIdx)], 0), tf.tensor1d(inv, 'int32')) as tf.Tensor3D;
+/** One layer on a subset: x[run] <- block(x[run]); the rest unchanged. [B, N, D] -> [B, N, D] */
+function runSubset(model: ViT, l: number, x: tf.Tensor3D, run: number[]): tf.Tensor3D {
+  const y = model.block(l, gatherRows(x, run) as tf.Tensor3D); // [R, N, D]
+  return scatterRows(x, run, y) as tf.Tensor3D;
 }
 
 /** Greedy dynamic inference. [B, H, W, C] -> logits [B, K] and the executed-layer matrix. */
@@ -69,11 +60,11 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
       m.dispose();
       for (let b = 0; b < B; b++) decide[b] = margin[b] > 0 ? 1 : 0;
     }
-    const { run, skip } = partition(decide);
+    const run = runIndices(decide);
     for (const b of run) executed[b * L + l] = 1;
     if (run.length === 0) continue;
     const prev = x;
-    x = tf.tidy(() => (run.length === B ? model.block(l, prev) : runSubset(model, l, prev, run, skip)));
+    x = tf.tidy(() => (run.length === B ? model.block(l, prev) : runSubset(model, l, prev, run)));
     prev.dispose(); // one activation alive at a time, as in forwardStatic
   }
   const logits = tf.tidy(() => model.classify(x));

@@ -1,0 +1,131 @@
+/**
+ * The result documents the views draw (SPEC 9 and the core's eval output), typed, with a check that
+ * the keys a view needs are there so a wrong or older result fails with a sentence, not a blank chart.
+ */
+
+export interface GalleryItem {
+  index: number;
+  label: number;
+  prediction: number;
+  /** executed[l] = 1 when layer l ran for this image. */
+  executed: number[];
+  /** A PNG as base64 (with or without the data: prefix). */
+  image: string;
+}
+
+export interface EvalResult {
+  accuracy: number;
+  meanExecutedCost: number;
+  meanExecutedLayers: number;
+  executedLayersHistogram: number[];
+  layerRates: number[];
+  classLayerRates: number[][];
+  classAccuracy: number[];
+  classNames?: string[];
+  images?: number;
+  model?: string;
+  dataset?: string;
+  split?: string;
+  gallery?: GalleryItem[];
+}
+
+export interface BenchSide {
+  imagesPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  peakBytes: number;
+}
+
+export interface BenchBatch {
+  batchSize: number;
+  static?: BenchSide;
+  dynamic?: BenchSide;
+  speedup?: number;
+  idealSpeedup?: number;
+  efficiency?: number;
+  memoryRatio?: number;
+  accuracy?: { static: number; dynamic: number };
+  meanExecutedCost?: number;
+  energyPerImageJ?: { static: number; dynamic: number } | null;
+  avgPowerW?: { static: number; dynamic: number } | null;
+  rssBytes?: number;
+  /** Why this batch size was not measured (e.g. it would not fit in memory). */
+  skipped?: string;
+}
+
+/** A sampler tick (core/telemetry/types.ts): t in ms on the sampling process's clock; null = not reported. */
+export interface TelemetrySample {
+  t: number;
+  gpus?: { index: number; name?: string; powerW: number | null; memUsedMiB: number | null; memTotalMiB?: number | null }[];
+  cpuPowerW?: number | null;
+  cpuLoad?: number;
+  rssBytes?: number;
+  sysMemUsedBytes?: number;
+}
+
+export interface SourceStatus {
+  available: boolean;
+  sources?: string[];
+  reason: string | null;
+}
+
+export interface BenchResult {
+  backend: { name: string; notUsed?: { backend: string; reason: string }[] } | string;
+  hardware?: Record<string, unknown>;
+  model?: Record<string, unknown> | string;
+  power?: SourceStatus & { gpu?: SourceStatus; cpu?: SourceStatus };
+  telemetry?: { samples?: TelemetrySample[]; summary?: Record<string, unknown> };
+  batches: BenchBatch[];
+}
+
+export interface FrontPoint {
+  index: number;
+  accuracy: number;
+  meanExecutedCost: number;
+  prunedLayers: number[];
+  prunedFraction: number;
+  gateBias: number[];
+  valAccuracy?: number;
+  valReward?: number;
+}
+
+export interface SearchResult {
+  run?: string;
+  model?: string;
+  baseline: { accuracy: number; meanExecutedCost: number };
+  static?: { accuracy: number; meanExecutedCost: number };
+  front: FrontPoint[];
+  generations?: { generation: number; front: number[][]; hypervolume: number }[];
+  hypervolume: number[];
+  knee: number | null;
+}
+
+export interface ExportResult {
+  out: string;
+  config: Record<string, unknown> | string;
+  [k: string]: unknown;
+}
+
+function need(doc: Record<string, unknown>, what: string, keys: string[]): void {
+  const missing = keys.filter((k) => doc[k] === undefined);
+  if (missing.length > 0) throw new Error(`this ${what} result lacks ${missing.join(', ')}; it was written by another version of the studio`);
+}
+
+export function asEval(doc: Record<string, unknown>): EvalResult {
+  need(doc, 'evaluation', ['accuracy', 'meanExecutedCost', 'executedLayersHistogram', 'layerRates', 'classLayerRates']);
+  return doc as unknown as EvalResult;
+}
+
+export function asBench(doc: Record<string, unknown>): BenchResult {
+  need(doc, 'benchmark', ['backend', 'batches']);
+  return doc as unknown as BenchResult;
+}
+
+export function asSearch(doc: Record<string, unknown>): SearchResult {
+  need(doc, 'search', ['front', 'hypervolume', 'baseline']);
+  return doc as unknown as SearchResult;
+}
+
+export function backendName(b: BenchResult['backend']): string {
+  return typeof b === 'string' ? b : b.name;
+}
