@@ -46,8 +46,10 @@ export interface BenchBatch {
   memoryRatio?: number;
   accuracy?: { static: number; dynamic: number };
   meanExecutedCost?: number;
-  energyPerImageJ?: { static: number; dynamic: number } | null;
-  avgPowerW?: { static: number; dynamic: number } | null;
+  meanExecutedLayers?: number;
+  /** null (or a null side) where no power source was measured. */
+  energyPerImageJ?: { static: number | null; dynamic: number | null } | null;
+  avgPowerW?: { static: number | null; dynamic: number | null } | null;
   rssBytes?: number;
   /** Why this batch size was not measured (e.g. it would not fit in memory). */
   skipped?: string;
@@ -76,6 +78,8 @@ export interface BenchResult {
   power?: SourceStatus & { gpu?: SourceStatus; cpu?: SourceStatus };
   telemetry?: { samples?: TelemetrySample[]; summary?: Record<string, unknown> };
   batches: BenchBatch[];
+  /** How it was measured, in words. */
+  protocol?: string;
 }
 
 export interface FrontPoint {

@@ -21,3 +21,38 @@ describe('built-in job kinds', () => {
     expect(await api.dispatch('searchResult', { id }, session)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });
+
+describe('built-in job kinds on a trained model', () => {
+  it('train produces a listed model; eval, agent and bench --model build on it', async () => {
+    const api = openTestApi({ registry: kinds, registryUrl: undefined });
+    const session = new ClientSession(null);
+    const train = api.runner.start('train', {
+      dataset: 'fashion-mnist', preset: 'micro', epochs: 1, batchSize: 32, maxTrainSamples: 128, valFraction: 0.005, maxTestSamples: 100,
+    });
+    const trained = await api.runner.wait(train.id);
+    expect(trained.error).toBeUndefined();
+    expect(trained).toMatchObject({ status: 'succeeded', outputModelId: train.id });
+    const models = await api.dispatch('modelsList', {}, session);
+    expect(models).toMatchObject({ ok: true, data: { models: [{ id: train.id, kind: 'static', dataset: 'fashion-mnist', preset: 'micro', sourceRun: train.id }] } });
+    const accuracy = (models as { data: { models: { metrics: { accuracy: number } }[] } }).data.models[0].metrics.accuracy;
+    expect(accuracy).toBeGreaterThanOrEqual(0);
+
+    const evaluation = api.runner.start('eval', { model: train.id, maxSamples: 64 });
+    expect((await api.runner.wait(evaluation.id)).status).toBe('succeeded');
+    const result = api.workspace.runs.readResult(evaluation.id)!;
+    expect(result).toMatchObject({ images: 64, meanExecutedCost: 1, executedLayersHistogram: expect.any(Array), layerRates: expect.any(Array) });
+
+    const agent = api.runner.start('agent', {
+      model: train.id, epochs: 1, batchSize: 32, maxTrainSamples: 64, valFraction: 0.005, maxTestSamples: 64, alpha: 3,
+    });
+    const agentEnd = await api.runner.wait(agent.id);
+    expect(agentEnd.error).toBeUndefined();
+    expect(agentEnd).toMatchObject({ status: 'succeeded', modelId: train.id, outputModelId: agent.id });
+    expect(api.workspace.models.get(agent.id)).toMatchObject({ kind: 'dynamic', metrics: { meanExecutedCost: expect.any(Number) } });
+
+    const bench = api.runner.start('bench', { model: agent.id, batches: [8], budgetSeconds: 0.3 });
+    const benched = await api.runner.wait(bench.id);
+    expect(benched.error).toBeUndefined();
+    expect(await api.dispatch('benchResult', { id: bench.id }, session)).toMatchObject({ ok: true, data: { result: { batches: [{ batchSize: 8 }] } } });
+  });
+});

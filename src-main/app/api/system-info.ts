@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SystemInfo } from './contract';
 import { API_VERSION } from './contract';
-import { startWorker } from '../jobs/runner';
+import { startWorker } from '../jobs/start-worker';
 import type { FromWorker } from '../jobs/protocol';
 import { findShipped } from '../workspace/location';
 import type { BackendInfo } from '../../core/backend';

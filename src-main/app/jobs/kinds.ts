@@ -158,14 +158,22 @@ const bench = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     await backend();
-    if (p.model) throw new Error('benchmarking a saved model from the studio is not available in this build; use --random mode (no model)');
+    const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
+    const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
+    if (p.model) {
+      // Static versus dynamic on real data, with telemetry; the same result as `skipvit bench --model`.
+      const { runModelBench } = await import('../../core/bench/model-bench');
+      return {
+        ...(await runModelBench({
+          model: ctx.modelDir(p.model), dataset: p.dataset, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
+        })),
+      };
+    }
     const [{ runExecutorBench }, { isPresetName }] = await Promise.all([import('../../core/bench/executor-bench'), import('../../core/model/config')]);
     const preset = p.preset ?? 'micro';
     if (!isPresetName(preset)) throw new Error(`preset "${preset}" is not one of micro, tiny, small, base`);
     const r = await runExecutorBench({
-      preset, keep: p.keep ?? 0.5, batches: p.batches, seed: p.seed, signal: ctx.signal,
-      ...(p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {}),
-      onProgress: (fraction, message) => ctx.progress({ fraction, message }),
+      preset, keep: p.keep ?? 0.5, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
     });
     // SPEC 9 keys: `backend` is the name; the full record rides along as backendInfo.
     return { ...r, backend: r.backend?.name ?? null, backendInfo: r.backend };

@@ -8,7 +8,7 @@
  * terminate, OOM) -> interrupted, keeping the last checkpoint. A run is never left "running".
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RunSummary } from '../api/contract';
 import { ApiError } from '../api/errors';
 import { writeJsonAtomic } from '../workspace/atomic';
@@ -16,7 +16,8 @@ import { newRunId, ownerAlive, RESULT_FILE, selfOwner } from '../workspace/run-s
 import { summarize, type RunDoc } from '../workspace/schemas';
 import { endRun, type Workspace } from '../workspace/workspace';
 import { EventHub } from './event-hub';
-import type { FromWorker, WorkerInput } from './protocol';
+import type { FromWorker } from './protocol';
+import { startWorker } from './start-worker';
 import type { JobKind, JobRegistry } from './types';
 
 export interface RunnerOptions {
@@ -45,19 +46,6 @@ interface Job {
   crash?: string;
   lastWrite: number;
   waiters: ((s: RunSummary) => void)[];
-}
-
-/**
- * Starts a worker from the job-worker entry (also used by the system-info probe). From the sources
- * (tsx, vitest) the worker first registers tsx, because Node 20 ignores `--import` in a worker's
- * execArgv; a bundled build runs the emitted job-worker.js directly.
- */
-export function startWorker(data: WorkerInput): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./job-worker.js', import.meta.url), { workerData: data });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./job-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
 }
 
 export class JobRunner {

@@ -1,0 +1,65 @@
+/** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model. */
+import path from 'node:path';
+import { initBackend, type BackendName } from '../../core/backend';
+import { loadDataset } from '../../core/data';
+import { loadModel, readModelMeta } from '../../core/model';
+import { evaluate, trainAgent, type AdvantageMode } from '../../core/train';
+import { requireString, UsageError } from '../args';
+import { defineCommand } from '../command';
+import { interruptSignal, trainProgress } from '../train-progress';
+
+export const command = defineCommand(
+  'skipvit agent --model DIR --alpha A --epochs N --out DIR [--dataset D] [--new-head]',
+  {
+    model: { type: 'string', help: 'the model to start from (static: a fresh agent; dynamic: the agent is kept)' },
+    dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
+    alpha: { type: 'number', help: 'cost weight in the reward r = correct - alpha * executed cost: larger skips more', default: 1 },
+    gamma: { type: 'number', help: 'discount of the return over layers', default: 0.9 },
+    epochs: { type: 'number', help: 'epochs', default: 3 },
+    out: { type: 'string', help: 'model folder to write' },
+    'batch-size': { type: 'number', help: 'batch size', default: 64 },
+    'agent-lr': { type: 'number', help: 'learning rate of gates and value heads', default: 1e-3 },
+    'backbone-lr': { type: 'number', help: 'learning rate of the backbone\'s joint fine-tuning', default: 1e-4 },
+    entropy: { type: 'number', help: 'entropy bonus, decayed to 0 over the run', default: 0.01 },
+    advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns)', default: 'baseline' },
+    'freeze-backbone': { type: 'boolean', help: 'train the agent only' },
+    'new-head': { type: 'boolean', help: 'transfer learning: a fresh classifier head for the dataset\'s classes' },
+    classes: { type: 'list', help: 'keep only these class indices, relabelled 0..k-1' },
+    limit: { type: 'number', help: 'use only the first N training images' },
+    seed: { type: 'number', help: 'seed', default: 0 },
+    resume: { type: 'boolean', help: 'continue from the latest checkpoint in <out>/checkpoints' },
+  },
+  async ({ flags }, io) => {
+    const from = path.resolve(requireString(flags, 'model'));
+    const out = path.resolve(requireString(flags, 'out'));
+    const advantage = String(flags.advantage);
+    if (advantage !== 'baseline' && advantage !== 'reference') throw new UsageError(`--advantage must be baseline or reference, got "${advantage}"`);
+    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const name = (flags.dataset as string | undefined) ?? (await readModelMeta(from)).meta.dataset?.name;
+    if (!name) throw new UsageError(`${from}: the model does not name its dataset; pass --dataset`);
+    const data = await loadDataset(name, {
+      ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
+      ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),
+    });
+    const t0 = Date.now();
+    const r = await trainAgent(
+      {
+        data, from, out, alpha: Number(flags.alpha), gamma: Number(flags.gamma), epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']),
+        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage: advantage as AdvantageMode,
+        freezeBackbone: Boolean(flags['freeze-backbone']), newHead: Boolean(flags['new-head']), seed: Number(flags.seed),
+        provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
+      },
+      { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume) },
+    );
+    r.model.dispose();
+    const best = await loadModel(out);
+    const test = await evaluate(best.model, data.test, data.info, { mode: 'dynamic' });
+    best.model.dispose();
+    const result = {
+      model: out, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
+      epochs: r.epochs, steps: r.steps, wallSeconds: (Date.now() - t0) / 1000, bestEpoch: r.best?.epoch ?? null, validation: r.history, backend: backend.name,
+    };
+    io.result(result, () => `trained ${out}: test accuracy ${(test.accuracy * 100).toFixed(2)}%, executed cost ${(test.meanExecutedCost * 100).toFixed(1)}% (${test.meanExecutedLayers.toFixed(2)} layers), ${result.wallSeconds.toFixed(0)} s`);
+    return 0;
+  },
+);

@@ -1,0 +1,43 @@
+/** `skipvit eval`: accuracy and skipping statistics of a model on a split. */
+import path from 'node:path';
+import { initBackend, type BackendName } from '../../core/backend';
+import { loadDataset } from '../../core/data';
+import { loadModel } from '../../core/model';
+import { evaluate } from '../../core/train';
+import { requireString, UsageError } from '../args';
+import { defineCommand } from '../command';
+import { table } from '../output';
+
+export const command = defineCommand(
+  'skipvit eval --model DIR [--dataset D] [--split test|val] [--static]',
+  {
+    model: { type: 'string', help: 'model folder' },
+    dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
+    split: { type: 'string', help: 'test or val', default: 'test' },
+    static: { type: 'boolean', help: 'run every layer (the static path) instead of the gates' },
+    limit: { type: 'number', help: 'evaluate only the first N images' },
+  },
+  async ({ flags }, io) => {
+    const dir = path.resolve(requireString(flags, 'model'));
+    const split = String(flags.split);
+    if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val, got "${split}"`);
+    await initBackend(flags.backend as BackendName | 'auto');
+    const { model, meta } = await loadModel(dir);
+    const name = (flags.dataset as string | undefined) ?? meta.dataset?.name;
+    if (!name) throw new UsageError(`${dir}: the model does not name its dataset; pass --dataset`);
+    const data = await loadDataset(name);
+    const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
+    const bar = io.progress('eval');
+    const r = await evaluate(model, data[split], data.info, {
+      mode, bias: meta.gateBias, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+    });
+    bar.done();
+    model.dispose();
+    const result = { model: dir, dataset: name, split, mode, classNames: data.info.classNames, ...r };
+    io.result(result, () =>
+      `${name} ${split}, ${mode}: accuracy ${(r.accuracy * 100).toFixed(2)}% on ${r.images} images; mean executed cost ${(r.meanExecutedCost * 100).toFixed(1)}% (${r.meanExecutedLayers.toFixed(2)} layers)\n` +
+      table(['layer', ...r.layerRates.map((_, l) => String(l))], [['run rate', ...r.layerRates.map((x) => x.toFixed(2))]]),
+    );
+    return 0;
+  },
+);
