@@ -6,8 +6,9 @@
  *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
- * run continues where it stopped: run the same command again. `--part main|transfer|all` (default all,
- * the two parts run one after the other; run two processes with one part each to use two cores).
+ * run continues where it stopped: run the same command again. `--part main|large|transfer|all` (default
+ * all, one after the other). To use two cores, run two processes: `--part main` and `--part transfer`,
+ * then `--part large`, which waits for the static model and then trains beside the main part's agent.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -97,6 +98,11 @@ async function main() {
     const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
     await stageStatic('static', staticDir, data, E.staticEpochs, 0);
     await stageAgent('dynamic', staticDir, dynDir, data, E.agentEpochs, E.alpha, 1);
+  }
+  if (part === 'large' || part === 'all') {
+    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
+    while (!(await exists(path.join(staticDir, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
     await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-alpha3'), data, E.largeEpochs, E.alphaLarge, 2);
   }
   if (part === 'transfer' || part === 'all') {

@@ -6,18 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as electron from 'electron';
 import { resolveWorkspaceDir } from '../workspace/location';
-import { prepareShell, startShell } from './shell';
+import { prepareShell, startShell, workspaceFlag } from './shell';
 
 const { app } = electron;
-
-/** `--workspace DIR` or `--workspace=DIR` from the command line, if given. */
-export function workspaceFlag(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--workspace') return argv[i + 1];
-    if (argv[i].startsWith('--workspace=')) return argv[i].slice('--workspace='.length);
-  }
-  return undefined;
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');

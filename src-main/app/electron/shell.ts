@@ -33,6 +33,15 @@ export interface Shell {
   window(): Electron.BrowserWindow | null;
 }
 
+/** `--workspace DIR` or `--workspace=DIR` from the command line, if given. */
+export function workspaceFlag(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--workspace') return argv[i + 1];
+    if (argv[i].startsWith('--workspace=')) return argv[i].slice('--workspace='.length);
+  }
+  return undefined;
+}
+
 /** Must run before the app is ready: the app:// scheme's privileges, and the sandbox for every renderer. */
 export function prepareShell(e: ElectronMain): void {
   e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
