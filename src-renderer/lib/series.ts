@@ -70,7 +70,8 @@ export function barConfig(
   t: Theme,
   labels: string[],
   bars: { label: string; color: string; values: number[] }[],
-  axes: { x: string; y: string; yPercent?: boolean; yMax?: number },
+  /** `signed`: values may be negative, so the axis does not start at 0. */
+  axes: { x: string; y: string; yPercent?: boolean; yMax?: number; signed?: boolean },
 ): AnyConfig {
   const percent = (v: string | number) => `${Math.round(Number(v) * 100)}%`;
   return {
@@ -81,7 +82,7 @@ export function barConfig(
         x: { type: 'category', title: { display: true, text: axes.x, color: t.muted }, grid: { display: false }, ticks: { color: t.muted } },
         y: {
           ...axis(axes.y, t, {
-            min: 0,
+            ...(axes.signed ? {} : { min: 0 }),
             ...(axes.yMax !== undefined ? { max: axes.yMax } : {}),
             ...(axes.yPercent ? { ticks: { color: t.muted, callback: percent } } : {}),
           }),

@@ -16,13 +16,40 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = path.join(ROOT, 'test-artifacts', 'screenshots');
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Builds out/ (renderer included) with electron-vite, as `npm run build` does. */
-export function buildStudio(): void {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
+/**
+ * Builds out/ (renderer included) with electron-vite, as `npm run build` does, once per test run:
+ * test files run in parallel processes of one vitest run (same parent), so the first builds under a
+ * lock and leaves a marker the others find, and nobody rebuilds out/ while another file uses it.
+ */
+export async function buildStudio(): Promise<void> {
+  const out = path.join(ROOT, 'out');
+  const marker = path.join(out, `.built-for-${process.ppid}`);
+  const lock = path.join(out, '.build-lock');
+  fs.mkdirSync(out, { recursive: true });
+  for (const started = Date.now(); ; ) {
+    if (fs.existsSync(marker)) return;
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 180_000) fs.rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - started > 240_000) throw new Error('waited 4 minutes for another build of out/');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (fs.existsSync(marker)) return;
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
+    for (const f of fs.readdirSync(out)) if (f.startsWith('.built-for-')) fs.rmSync(path.join(out, f), { force: true });
+    fs.writeFileSync(marker, new Date().toISOString());
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Served {

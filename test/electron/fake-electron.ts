@@ -3,6 +3,8 @@
  * Node and to look at what it did (window options, IPC handlers, menu, protocol, session, handlers).
  */
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import type { ElectronMain } from '../../src-main/app/electron/shell';
 
 type Listener = (...args: any[]) => unknown;
@@ -79,7 +81,8 @@ export class FakeWindow extends EventEmitter {
   focus(): void {}
 }
 
-export function fakeElectron(): FakeElectron {
+/** `userData`: the folder app.getPath('userData') answers (default: a folder under the OS temp dir). */
+export function fakeElectron(userData = path.join(os.tmpdir(), 'skipvit-fake-electron')): FakeElectron {
   const app = Object.assign(new EventEmitter(), { quitCalls: 0, sandboxed: false });
   const f: FakeElectron = {
     app,
@@ -103,6 +106,9 @@ export function fakeElectron(): FakeElectron {
   }
   const electron = {
     app: Object.assign(app, {
+      requestSingleInstanceLock: () => true,
+      whenReady: () => Promise.resolve(),
+      getPath: (name: string) => path.join(userData, name === 'userData' ? '' : name),
       getName: () => 'skipvit-studio',
       isPackaged: false,
       quit: () => {

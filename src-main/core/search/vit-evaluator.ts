@@ -1,0 +1,178 @@
+/**
+ * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor)
+ * on a held-out split. The images are normalised and uploaded as tensors once; every genome then runs
+ * over the same batches. Results are cached by genome key, because NSGA-II offspring often repeat a
+ * parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
+import { forwardDynamic } from '../model/executor';
+import type { ViT } from '../model/vit';
+import type { BatchEvaluator, Evaluation, Genome } from './types';
+import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
+
+/** A split's first `count` images as tensors, ready for repeated evaluation. */
+export interface PreparedSplit {
+  batches: { x: tf.Tensor4D; labels: Int32Array }[]; // x: [b, H, W, C] normalised
+  count: number;
+  dispose(): void;
+}
+
+export function prepareSplit(set: ImageSet, info: DatasetInfo, count: number, batchSize: number): PreparedSplit {
+  const n = Math.min(count, set.count);
+  const batches: PreparedSplit['batches'] = [];
+  for (let from = 0; from < n; from += batchSize) {
+    const size = Math.min(batchSize, n - from);
+    const idx = Int32Array.from({ length: size }, (_, i) => from + i);
+    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
+    batches.push({ x, labels: set.labels.slice(from, from + size) });
+  }
+  return { batches, count: n, dispose: () => batches.forEach((b) => b.x.dispose()) };
+}
+
+/** What one genome scores on the prepared split. */
+export interface GenomeMetrics {
+  accuracy: number;
+  /** Mean executed layer cost as a fraction of the total (pruned layers count as not run). */
+  executedCost: number;
+  /** Mean RL reward: accuracy - alpha * mean sum of executed c_l (the agent's own validation score). */
+  reward: number;
+  /** Mean executed layers per image. */
+  executedLayers: number;
+  /** Wall time of the forward passes (host syncs included) per image, in ms, at the split's batch size. */
+  latencyMs: number;
+}
+
+/** Runs the dynamic model with one layer choice over every batch. */
+export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerChoice, alpha: number): GenomeMetrics {
+  const L = model.depth;
+  const costs = model.costs;
+  const totalCost = costs.reduce((a, b) => a + b, 0);
+  let correct = 0;
+  let costSum = 0; // sum over images of the executed cost fraction
+  let layerSum = 0;
+  let ms = 0;
+  for (const { x, labels } of split.batches) {
+    const t = performance.now();
+    const { logits, executed } = forwardDynamic(model, x, { bias: choice.bias, pruned: choice.pruned });
+    const predicted = logits.argMax(1); // [b]
+    const pred = predicted.dataSync();
+    ms += performance.now() - t;
+    tf.dispose([logits, predicted]);
+    for (let i = 0; i < labels.length; i++) {
+      if (pred[i] === labels[i]) correct++;
+      let c = 0;
+      for (let l = 0; l < L; l++) {
+        if (executed[i * L + l]) {
+          c += costs[l];
+          layerSum++;
+        }
+      }
+      costSum += c / totalCost;
+    }
+  }
+  const n = split.count;
+  const accuracy = correct / n;
+  const executedCost = costSum / n;
+  return {
+    accuracy,
+    executedCost,
+    reward: accuracy - alpha * executedCost * totalCost,
+    executedLayers: layerSum / n,
+    latencyMs: ms / n,
+  };
+}
+
+export type SearchObjective = 'reward' | 'accuracy';
+
+export interface GenomeEvaluatorOptions {
+  alpha: number;
+  /** Objective 1: maximise mean reward or accuracy. */
+  objective: SearchObjective;
+  /** Add measured latency as a third objective. */
+  latency: boolean;
+  /** Called after each genome actually run (cache hits are free): evaluations done in this batch, batch size. */
+  onEvaluated?(done: number, total: number): void;
+}
+
+/** One distinct genome as evaluated, in evaluation order. */
+export interface EvaluatedGenome extends GenomeMetrics {
+  /** Order of first evaluation (0 = the unpruned seed). */
+  id: number;
+  /** Engine generation that first produced it. */
+  generation: number;
+  key: string;
+  choice: LayerChoice;
+  prunedLayers: number[];
+  /** The minimised objective vector. */
+  objectives: number[];
+  /** False when every layer is pruned (nothing left to export); such genomes are constrained out. */
+  feasible: boolean;
+}
+
+export interface GenomeEvaluator {
+  /** The engine's batch evaluator (the engine calls it once per generation, generation 0 first). */
+  evaluate: BatchEvaluator;
+  /** Evaluates one genome (through the cache). */
+  measure(g: Genome, generation: number): EvaluatedGenome;
+  /** Every distinct genome evaluated, in order. */
+  records: EvaluatedGenome[];
+  /** Genomes the engine asked for, cache hits included. */
+  requests(): number;
+}
+
+/** Objective vector (all minimised): [-reward or -accuracy, executed cost(, latency ms/image)]. */
+export function objectiveVector(m: GenomeMetrics, opts: Pick<GenomeEvaluatorOptions, 'objective' | 'latency'>): number[] {
+  const first = opts.objective === 'reward' ? -m.reward : -m.accuracy;
+  return opts.latency ? [first, m.executedCost, m.latencyMs] : [first, m.executedCost];
+}
+
+export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: GenomeEvaluatorOptions): GenomeEvaluator {
+  const cache = new Map<string, EvaluatedGenome>();
+  const records: EvaluatedGenome[] = [];
+  let asked = 0;
+  let calls = 0;
+
+  const measure = (g: Genome, gen: number): EvaluatedGenome => {
+    asked++;
+    const key = genomeKey(g);
+    const known = cache.get(key);
+    if (known) return known;
+    const choice = decodeGenome(g);
+    const metrics = measureChoice(model, split, choice, opts.alpha);
+    const rec: EvaluatedGenome = {
+      ...metrics,
+      id: records.length,
+      generation: gen,
+      key,
+      choice,
+      prunedLayers: prunedLayersOf(choice),
+      objectives: objectiveVector(metrics, opts),
+      feasible: choice.pruned.some((p) => !p),
+    };
+    cache.set(key, rec);
+    records.push(rec);
+    return rec;
+  };
+
+  const evaluate: BatchEvaluator = async (genomes, signal) => {
+    const generation = calls++;
+    const out: Evaluation[] = [];
+    for (let k = 0; k < genomes.length; k++) {
+      if (signal?.aborted) throw new Error('cancelled');
+      const rec = measure(genomes[k], generation);
+      out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
+      opts.onEvaluated?.(k + 1, genomes.length);
+      // One genome is a few seconds of tensor work: let cancel and progress messages through between them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return out;
+  };
+
+  return {
+    evaluate,
+    measure,
+    records,
+    requests: () => asked,
+  };
+}
