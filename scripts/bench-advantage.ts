@@ -13,7 +13,7 @@ import { allLayersNeededModel, identityBlocksModel, saveTemp, syntheticDataset, 
 
 await initBackend();
 const seeds = [1, 2, 3];
-const epochs = Number(process.env.EPOCHS ?? 6);
+const epochs = Number(process.env.EPOCHS ?? 12);
 const tasks = {
   'skipping is free (alpha 1)': { model: identityBlocksModel, alpha: 1 },
   'every layer needed (alpha 0.5)': { model: allLayersNeededModel, alpha: 0.5 },
@@ -28,7 +28,7 @@ for (const [task, t] of Object.entries(tasks)) {
     const rewards: number[] = [];
     for (const seed of seeds) {
       const out = path.join(await tempDir('skipvit-adv-'), 'm');
-      const r = await trainAgent({ data, from, out, alpha: t.alpha, epochs, batchSize: 32, agentLr: 1e-2, freezeBackbone: true, augment: false, advantage: mode, seed });
+      const r = await trainAgent({ data, from, out, alpha: t.alpha, epochs, batchSize: 32, agentLr: 3e-2, freezeBackbone: true, augment: false, advantage: mode, seed });
       const e = await evaluate(r.model, data.test, data.info, { mode: 'dynamic' });
       const totalCost = r.model.costs.reduce((a, c) => a + c, 0);
       costs.push(e.meanExecutedCost);
@@ -40,6 +40,6 @@ for (const [task, t] of Object.entries(tasks)) {
     json.push({ task, mode, epochs, steps: epochs * 8, executedCost: costs, reward: rewards, meanReward: mean(rewards) });
   }
 }
-console.log(`${epochs} epochs x 8 steps, agent lr 1e-2, seeds ${seeds.join(', ')}; held-out greedy policy`);
+console.log(`${epochs} epochs x 8 steps, agent lr 3e-2, seeds ${seeds.join(', ')}; held-out greedy policy`);
 console.log(table(['task', 'advantage', 'executed cost per seed', 'mean reward'], rows));
 console.log(JSON.stringify(json));
