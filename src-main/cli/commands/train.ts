@@ -7,9 +7,10 @@ import { evaluate, trainStatic } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { interruptSignal, trainProgress } from '../train-progress';
+import { runInWorkspace, workspaceOf } from '../workspace-run';
 
 export const command = defineCommand(
-  'skipvit train --dataset D --preset P --epochs N --out DIR [--batch-size 64] [--lr 1e-3] [--resume]',
+  'skipvit train --dataset D --preset P --epochs N --out DIR [--batch-size 64] [--lr 1e-3] [--resume] [--workspace W: run as a workspace job]',
   {
     dataset: { type: 'string', help: 'dataset name (fashion-mnist, mnist, cifar10, cifar100, tiny-imagenet, folder:<path>)', default: 'fashion-mnist' },
     preset: { type: 'string', help: 'model size: micro, tiny, small, base', default: 'micro' },
@@ -27,9 +28,19 @@ export const command = defineCommand(
     'checkpoint-every': { type: 'number', help: 'steps between checkpoints', default: 200 },
   },
   async ({ flags }, io) => {
-    const out = path.resolve(requireString(flags, 'out'));
     const preset = String(flags.preset);
     if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
+    const workspace = workspaceOf(flags);
+    if (workspace) {
+      const params = {
+        dataset: String(flags.dataset), preset, epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']), learningRate: Number(flags.lr),
+        seed: Number(flags.seed), maxTrainSamples: flags.limit ? Number(flags.limit) : undefined, checkpointEvery: Number(flags['checkpoint-every']),
+      };
+      const result = await runInWorkspace(workspace, 'train', params, flags.out ? path.resolve(String(flags.out)) : undefined, io);
+      io.result(result, () => `trained ${result.model} (run ${result.run}): test accuracy ${((result.accuracy as number) * 100).toFixed(2)}%`);
+      return 0;
+    }
+    const out = path.resolve(requireString(flags, 'out'));
     const backend = await initBackend(flags.backend as BackendName | 'auto');
     const data = await loadDataset(String(flags.dataset), {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),

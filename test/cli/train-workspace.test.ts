@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../train/synthetic';
+
+const run = (args: string[]) => promisify(execFile)(process.execPath, ['bin/skipvit.mjs', ...args], { maxBuffer: 1 << 24 });
+
+describe('skipvit train --workspace', () => {
+  it('runs as a workspace job: the run is listed, its model is in the workspace and copied to --out', async () => {
+    const ws = await tempDir('skipvit-cli-ws-');
+    const out = path.join(ws, 'copy');
+    const { stdout } = await run(['train', '--workspace', ws, '--epochs', '1', '--limit', '128', '--out', out, '--json']);
+    const r = JSON.parse(stdout);
+    expect(r.run).toMatch(/^train-/);
+    expect(r.model).toBe(out);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0);
+    await fs.access(path.join(out, 'model.json'));
+    await fs.access(path.join(ws, 'models', r.run, 'weights.bin'));
+    const list = JSON.parse((await run(['runs', 'list', '--workspace', ws, '--json'])).stdout);
+    expect(list.runs.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[r.run, 'succeeded']]);
+  });
+});
