@@ -88,7 +88,9 @@ async function transfer(opts: DownloadOptions, part: string): Promise<void> {
     let error: Error | undefined;
     let ended = false;
     const finish = () => {
-      if (!ended) (ended = true), out.end();
+      if (ended) return;
+      ended = true;
+      out.end();
     };
     res.on('data', (c: Buffer) => {
       done += c.length;
