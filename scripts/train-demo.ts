@@ -2,7 +2,7 @@
  * `npm run train:demo`: trains the demo models on the real Fashion-MNIST (Debian's full copy when
  * installed, else the embedded subset) and records every figure in docs/results/fashion-mnist.json.
  *
- *   main     static micro ViT -> dynamic twin (alpha 1) -> dynamic with a larger alpha (3, the reference)
+ *   main     static micro ViT -> dynamic twin (alpha 0.2); large: the same with a larger alpha (1.0)
  *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
@@ -25,10 +25,11 @@ const RESULTS = path.join(ROOT, 'docs', 'results', 'fashion-mnist.json');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
 
 const E = {
-  staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 8),
+  staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 12),
   agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 3),
-  alpha: 1.0,
-  alphaLarge: 3.0,
+  alpha: 0.2,
+  alphaLarge: 1.0,
+  transferAlpha: 1.0,
   largeEpochs: 2,
   srcStatic: 5,
   srcAgent: 2,
@@ -103,7 +104,7 @@ async function main() {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
     while (!(await exists(path.join(staticDir, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
-    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-alpha3'), data, E.largeEpochs, E.alphaLarge, 2);
+    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-large-alpha'), data, E.largeEpochs, E.alphaLarge, 2);
   }
   if (part === 'transfer' || part === 'all') {
     const src = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [0, 1, 2, 3, 4] });
@@ -111,12 +112,12 @@ async function main() {
     const srcStatic = path.join(WORK, 'transfer-src-static');
     const srcDyn = path.join(WORK, 'transfer-src-dynamic');
     await stageStatic('transferSourceStatic', srcStatic, src, E.srcStatic, 10);
-    await stageAgent('transferSourceDynamic', srcStatic, srcDyn, src, E.srcAgent, E.alpha, 11);
-    await stageAgent('transferFineTuned', srcDyn, path.join(WORK, 'transfer-finetuned'), dst, E.transferEpochs, E.alpha, 12, true);
+    await stageAgent('transferSourceDynamic', srcStatic, srcDyn, src, E.srcAgent, E.transferAlpha, 11);
+    await stageAgent('transferFineTuned', srcDyn, path.join(WORK, 'transfer-finetuned'), dst, E.transferEpochs, E.transferAlpha, 12, true);
     // Same budget from scratch: as many epochs on classes 5-9 as the fine-tune got, split static/agent.
     const scratchStatic = path.join(WORK, 'transfer-scratch-static');
     await stageStatic('transferScratchStatic', scratchStatic, dst, E.transferEpochs - 1, 13);
-    await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, 1, E.alpha, 14);
+    await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, 1, E.transferAlpha, 14);
   }
   await record(`wall_${part}`, (Date.now() - t0) / 1000);
   console.error(`train:demo (${part}) finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
