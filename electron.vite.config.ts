@@ -40,7 +40,7 @@ export default defineConfig({
     build: {
       outDir: resolve('out/renderer'),
       emptyOutDir: true,
-      chunkSizeWarningLimit: 1024,
+      minify: true,
       rollupOptions: { input: resolve('src-renderer/index.html') },
     },
   },

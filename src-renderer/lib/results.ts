@@ -89,8 +89,10 @@ export interface FrontPoint {
   prunedLayers: number[];
   prunedFraction: number;
   gateBias: number[];
+  meanExecutedLayers?: number;
   valAccuracy?: number;
   valReward?: number;
+  valExecutedCost?: number;
 }
 
 export interface SearchResult {
@@ -99,9 +101,14 @@ export interface SearchResult {
   baseline: { accuracy: number; meanExecutedCost: number };
   static?: { accuracy: number; meanExecutedCost: number };
   front: FrontPoint[];
+  /** Minimised objective vectors per generation, in the order of `objectives`. */
   generations?: { generation: number; front: number[][]; hypervolume: number }[];
+  /** Names of the minimised objectives; "-name" is a maximised quantity negated. */
+  objectives?: string[];
   hypervolume: number[];
   knee: number | null;
+  depth?: number;
+  dataset?: { name: string; classNames?: string[] };
 }
 
 export interface ExportResult {
@@ -112,7 +119,8 @@ export interface ExportResult {
 
 function need(doc: Record<string, unknown>, what: string, keys: string[]): void {
   const missing = keys.filter((k) => doc[k] === undefined);
-  if (missing.length > 0) throw new Error(`this ${what} result lacks ${missing.join(', ')}; it was written by another version of the studio`);
+  if (missing.length > 0)
+    throw new Error(`this ${what} result lacks ${missing.join(', ')}; it was written by another version of the studio`);
 }
 
 export function asEval(doc: Record<string, unknown>): EvalResult {

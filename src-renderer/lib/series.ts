@@ -25,7 +25,13 @@ export interface Axes {
 }
 
 function axis(title: string, t: Theme, extra: Partial<ScaleOptions<'linear'>> = {}): ScaleOptions<'linear'> {
-  return { type: 'linear', title: { display: true, text: title, color: t.muted }, grid: { color: t.grid }, ticks: { color: t.muted }, ...extra } as ScaleOptions<'linear'>;
+  return {
+    type: 'linear',
+    title: { display: true, text: title, color: t.muted },
+    grid: { color: t.grid },
+    ticks: { color: t.muted },
+    ...extra,
+  } as ScaleOptions<'linear'>;
 }
 
 export function lineConfig(t: Theme, series: Series[], axes: Axes): AnyConfig {
@@ -79,7 +85,12 @@ export function barConfig(
     data: { labels, datasets: bars.map((b) => ({ label: b.label, data: b.values, backgroundColor: b.color, borderColor: b.color })) },
     options: {
       scales: {
-        x: { type: 'category', title: { display: true, text: axes.x, color: t.muted }, grid: { display: false }, ticks: { color: t.muted } },
+        x: {
+          type: 'category',
+          title: { display: true, text: axes.x, color: t.muted },
+          grid: { display: false },
+          ticks: { color: t.muted },
+        },
         y: {
           ...axis(axes.y, t, {
             ...(axes.signed ? {} : { min: 0 }),

@@ -2,7 +2,23 @@
  * The current theme's colours, read from the CSS variables of global.css, and kept in step with the
  * OS's light/dark setting so open charts recolour when it changes.
  */
-const ROLES = ['bg', 'panel', 'fg', 'muted', 'border', 'grid', 'accent', 'static', 'dynamic', 'ideal', 'good', 'bad', 'warn', 'heat-low', 'heat-high'] as const;
+const ROLES = [
+  'bg',
+  'panel',
+  'fg',
+  'muted',
+  'border',
+  'grid',
+  'accent',
+  'static',
+  'dynamic',
+  'ideal',
+  'good',
+  'bad',
+  'warn',
+  'heat-low',
+  'heat-high',
+] as const;
 export type Role = (typeof ROLES)[number];
 export type Theme = Record<Role, string> & { dark: boolean };
 

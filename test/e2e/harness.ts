@@ -26,7 +26,7 @@ export async function buildStudio(): Promise<void> {
   const marker = path.join(out, `.built-for-${process.ppid}`);
   const lock = path.join(out, '.build-lock');
   fs.mkdirSync(out, { recursive: true });
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     if (fs.existsSync(marker)) return;
     try {
       fs.mkdirSync(lock);
@@ -63,10 +63,14 @@ export interface Served {
 
 /** Starts `skipvit serve --workspace <tmp> --port 0` and reads the URL from its first stdout line. */
 export async function startServe(workspace: string): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'skipvit.mjs'), 'serve', '--workspace', workspace, '--port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'skipvit.mjs'), 'serve', '--workspace', workspace, '--port', '0'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stderr: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
   const url = await new Promise<string>((resolve, reject) => {
@@ -151,9 +155,11 @@ export function watchProblems(page: Page): { errors: string[]; csp: string[] } {
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: file, fullPage: true });
   const stats = pngStats(fs.readFileSync(file));
-  if (stats.stddev < 5 || stats.colours < 16) throw new Error(`screenshot ${name} looks blank (luminance sd ${stats.stddev.toFixed(1)}, ${stats.colours} colours)`);
+  if (stats.stddev < 5 || stats.colours < 16)
+    throw new Error(`screenshot ${name} looks blank (luminance sd ${stats.stddev.toFixed(1)}, ${stats.colours} colours)`);
   return file;
 }
 

@@ -75,7 +75,9 @@ describe('studio in Chromium against skipvit serve', () => {
     await page.goto(served.url);
     await page.getByRole('heading', { name: 'Demo models' }).waitFor();
     const demoDirs = fs.existsSync(path.join(ROOT, 'resources', 'models'))
-      ? fs.readdirSync(path.join(ROOT, 'resources', 'models')).filter((d) => fs.existsSync(path.join(ROOT, 'resources', 'models', d, 'model.json')))
+      ? fs
+          .readdirSync(path.join(ROOT, 'resources', 'models'))
+          .filter((d) => fs.existsSync(path.join(ROOT, 'resources', 'models', d, 'model.json')))
       : [];
     expect(demoDirs.length, 'resources/models holds demo models').toBeGreaterThan(0);
     for (const d of demoDirs) await expect(page.locator(`tr[data-model="demo:${d}"]`).count()).resolves.toBe(1);
@@ -133,7 +135,10 @@ describe('studio in Chromium against skipvit serve', () => {
       return;
     }
     const base = models.find((m) => m.kind === 'static')!;
-    const { run } = await call<{ run: { id: string } }>(served, 'jobsStart', { kind: 'agent', params: { model: base.id, epochs: 1, maxTrainSamples: 256 } });
+    const { run } = await call<{ run: { id: string } }>(served, 'jobsStart', {
+      kind: 'agent',
+      params: { model: base.id, epochs: 1, maxTrainSamples: 256 },
+    });
     for (let i = 0; i < 240; i++) {
       const d = await call<{ status: string; outputModelId?: string; error?: string }>(served, 'runsGet', { id: run.id });
       if (d.status === 'succeeded') {
@@ -163,7 +168,8 @@ describe('studio in Chromium against skipvit serve', () => {
       expect(values, title).toHaveLength(2);
       for (const v of values) expect(v, `${title}: ${v}`).toMatch(/\d/);
     }
-    const result = (await call<{ result: { power: { available: boolean; reason: string | null } } }>(served, 'benchResult', { id: bench })).result;
+    const result = (await call<{ result: { power: { available: boolean; reason: string | null } } }>(served, 'benchResult', { id: bench }))
+      .result;
     if (result.power.available) {
       await cards.getByRole('region', { name: 'Energy per image' }).waitFor();
       await page.getByRole('img', { name: 'Chart: Power over time' }).waitFor();
@@ -173,10 +179,17 @@ describe('studio in Chromium against skipvit serve', () => {
       await expect(na.textContent()).resolves.toContain(result.power.reason!);
       await page.getByRole('note', { name: 'Power over time: not available here' }).waitFor();
     }
-    for (const chart of ['Throughput versus batch size', 'Latency versus batch size', 'Working memory versus batch size', 'Speedup against the ideal']) {
+    for (const chart of [
+      'Throughput versus batch size',
+      'Latency versus batch size',
+      'Working memory versus batch size',
+      'Speedup against the ideal',
+    ]) {
       await page.getByRole('img', { name: `Chart: ${chart}` }).waitFor();
     }
-    const csv = (await download(() => page.getByRole('button', { name: 'Save the data of "Throughput versus batch size" as CSV' }).click())).toString();
+    const csv = (
+      await download(() => page.getByRole('button', { name: 'Save the data of "Throughput versus batch size" as CSV' }).click())
+    ).toString();
     const rows = csv.trim().split('\n');
     expect(rows[0]).toBe('batchSize,static,dynamic');
     expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['1', '8', '32']);
@@ -197,8 +210,14 @@ describe('studio in Chromium against skipvit serve', () => {
     for (const chart of ['Execution rate per layer', 'Executed layers per image', 'Execution rate per class and layer']) {
       await page.getByRole('img', { name: `Chart: ${chart}` }).waitFor();
     }
-    const csv = (await download(() => page.getByRole('button', { name: 'Save the data of "Executed layers per image" as CSV' }).click())).toString();
-    const counts = csv.trim().split('\n').slice(1).map((r) => Number(r.split(',')[1]));
+    const csv = (
+      await download(() => page.getByRole('button', { name: 'Save the data of "Executed layers per image" as CSV' }).click())
+    ).toString();
+    const counts = csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((r) => Number(r.split(',')[1]));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
     const gallery = page.getByTestId('gallery');
     if (await gallery.count()) {
@@ -217,7 +236,8 @@ describe('studio in Chromium against skipvit serve', () => {
     await page.getByLabel('Dynamic model').selectOption(dynamicModel);
     await page.getByLabel('Population').fill('6');
     await page.getByLabel('Generations').fill('2');
-    await page.getByLabel('Images per evaluation').fill('200');
+    await page.getByLabel('Validation images').fill('200');
+    await page.getByLabel('Test images').fill('200');
     await page.getByRole('button', { name: 'Start search' }).click();
     await page.waitForFunction(() => location.hash.includes('run='));
     const run = runOf(page)!;

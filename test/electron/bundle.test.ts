@@ -56,7 +56,10 @@ describe('the built main process', () => {
   it('answers IPC from its window, running the probe in the bundled job worker', async () => {
     const win = state.fake!.windows[0];
     const systemInfo = state.fake!.handlers.get(`${IPC_PREFIX}systemInfo`)!;
-    const r = (await systemInfo({ sender: win.webContents, senderFrame: { url: APP_URL } }, {})) as { ok: boolean; data: { backend: { name: string }; workspace: string } };
+    const r = (await systemInfo({ sender: win.webContents, senderFrame: { url: APP_URL } }, {})) as {
+      ok: boolean;
+      data: { backend: { name: string }; workspace: string };
+    };
     expect(r.ok).toBe(true);
     expect(r.data.backend.name).toMatch(/^(wasm|cpu|tensorflow|webgl|webgpu)$/);
     expect(r.data.workspace).toBe(path.join(state.dir, 'workspace'));

@@ -35,9 +35,13 @@ describe('npm start', () => {
 
   it('opens Electron when the binary is there, without running the installer', () => {
     const binary = putBinary();
-    const plan = chooseLaunch(dir, () => {
-      throw new Error('must not install');
-    }, {});
+    const plan = chooseLaunch(
+      dir,
+      () => {
+        throw new Error('must not install');
+      },
+      {},
+    );
     expect(plan).toEqual({ mode: 'electron', binary });
   });
 

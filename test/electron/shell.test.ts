@@ -69,7 +69,14 @@ describe('window options', () => {
   });
 
   it('the CSP is strict, and the renderer page carries the same policy', () => {
-    for (const d of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+    for (const d of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(CSP).toContain(d);
     }
     expect(CSP).not.toMatch(/unsafe-(inline|eval)/);
@@ -127,10 +134,16 @@ describe('IPC', () => {
     expect(ok).toEqual({ ok: true, data: { models: [] } });
 
     const stranger = new FakeContents();
-    const other = (await list({ sender: stranger, senderFrame: { url: 'app://studio/index.html' } }, {})) as { ok: false; error: { code: string } };
+    const other = (await list({ sender: stranger, senderFrame: { url: 'app://studio/index.html' } }, {})) as {
+      ok: false;
+      error: { code: string };
+    };
     expect(other.error.code).toBe('forbidden');
 
-    const navigated = (await list({ sender: own, senderFrame: { url: 'https://example.com/' } }, {})) as { ok: false; error: { code: string } };
+    const navigated = (await list({ sender: own, senderFrame: { url: 'https://example.com/' } }, {})) as {
+      ok: false;
+      error: { code: string };
+    };
     expect(navigated.error.code).toBe('forbidden');
 
     const gone = (await list({ sender: own, senderFrame: null }, {})) as { ok: false; error: { code: string } };
@@ -192,7 +205,10 @@ describe('window state', () => {
     win.bounds = { x: 100, y: 80, width: 1000, height: 700 };
     win.maximized = true;
     win.emit('close');
-    expect(loadWindowState(path.join(tmp, 'window-state.json'))).toEqual({ bounds: { x: 100, y: 80, width: 1000, height: 700 }, maximized: true });
+    expect(loadWindowState(path.join(tmp, 'window-state.json'))).toEqual({
+      bounds: { x: 100, y: 80, width: 1000, height: 700 },
+      maximized: true,
+    });
 
     const g = fakeElectron();
     start(g);
@@ -202,8 +218,18 @@ describe('window state', () => {
 
   it('falls back to a centred window when the saved place is off every display', () => {
     const area = { x: 0, y: 0, width: 1920, height: 1080 };
-    expect(restoreBounds({ bounds: { x: 5000, y: 5000, width: 800, height: 600 }, maximized: false }, [area])).toEqual({ x: 280, y: 90, width: 1360, height: 900 });
-    expect(restoreBounds({ bounds: { x: 10, y: 10, width: 4000, height: 3000 }, maximized: false }, [area])).toEqual({ x: 10, y: 10, width: 1920, height: 1080 });
+    expect(restoreBounds({ bounds: { x: 5000, y: 5000, width: 800, height: 600 }, maximized: false }, [area])).toEqual({
+      x: 280,
+      y: 90,
+      width: 1360,
+      height: 900,
+    });
+    expect(restoreBounds({ bounds: { x: 10, y: 10, width: 4000, height: 3000 }, maximized: false }, [area])).toEqual({
+      x: 10,
+      y: 10,
+      width: 1920,
+      height: 1080,
+    });
     expect(restoreBounds(null, [{ x: 0, y: 0, width: 1024, height: 700 }])).toEqual({ x: 0, y: 0, width: 1024, height: 700 });
   });
 });

@@ -39,7 +39,7 @@ describe('ViT search', () => {
     expect(r.knee!).toBeGreaterThanOrEqual(0);
     expect(r.knee!).toBeLessThan(r.front.length);
     for (const i of r.highTradeoff) expect(i).toBeLessThan(r.front.length);
-    expect(r).toMatchObject({ alpha: 0.5, alphaSource: 'model', objective: 'reward', pop: 8, gens: 4, seed: 3, backend: 'wasm' });
+    expect(r).toMatchObject({ alpha: 0.5, alphaSource: 'model', objective: 'accuracy', pop: 8, gens: 4, seed: 3, backend: 'wasm' });
     expect(r.splits).toEqual({ val: { images: 48, of: 64 }, test: { images: 64, of: 64 } });
     expect(r.generations.map((g) => g.generation)).toEqual([0, 1, 2, 3, 4]);
     expect(r.evaluations).toBe(8 * 5);
@@ -54,10 +54,11 @@ describe('ViT search', () => {
     });
     // Sorted by validation executed cost; no point dominates another on validation.
     for (let i = 1; i < r.front.length; i++) expect(r.front[i].valExecutedCost).toBeGreaterThanOrEqual(r.front[i - 1].valExecutedCost);
-    for (const a of r.front) for (const b of r.front) {
-      const dominates = a.objectives.every((v, k) => v <= b.objectives[k]) && a.objectives.some((v, k) => v < b.objectives[k]);
-      expect(dominates).toBe(false);
-    }
+    for (const a of r.front)
+      for (const b of r.front) {
+        const dominates = a.objectives.every((v, k) => v <= b.objectives[k]) && a.objectives.some((v, k) => v < b.objectives[k]);
+        expect(dominates).toBe(false);
+      }
   });
 
   it('seeds the unpruned zero-bias genome first, and the baseline is the unpruned model on test', async () => {
@@ -93,17 +94,29 @@ describe('ViT search', () => {
 
   it('gives the same front for the same seed', async () => {
     const again = await runSearch({ model: dir, data, pop: 8, gens: 4, valImages: 48, seed: 3, batchSize: 16 });
-    const strip = (r: VitSearchResult) => r.front.map(({ prunedLayers, gateBias, objectives, accuracy }) => ({ prunedLayers, gateBias, objectives, accuracy }));
+    const strip = (r: VitSearchResult) =>
+      r.front.map(({ prunedLayers, gateBias, objectives, accuracy }) => ({ prunedLayers, gateBias, objectives, accuracy }));
     expect(strip(again)).toEqual(strip(first));
     expect(again.hypervolume).toEqual(first.hypervolume);
   });
 
-  it('takes plain accuracy as objective, an explicit alpha, and latency as a third objective', async () => {
-    const r = await runSearch({ model: dir, data, pop: 4, gens: 1, valImages: 16, testImages: 16, objective: 'accuracy', alpha: 2, latency: true, batchSize: 16 });
-    expect(r).toMatchObject({ objective: 'accuracy', alpha: 2, alphaSource: 'option', latency: true, splits: { test: { images: 16 } } });
+  it('takes the RL reward as objective, an explicit alpha, and latency as a third objective', async () => {
+    const r = await runSearch({
+      model: dir,
+      data,
+      pop: 4,
+      gens: 1,
+      valImages: 16,
+      testImages: 16,
+      objective: 'reward',
+      alpha: 2,
+      latency: true,
+      batchSize: 16,
+    });
+    expect(r).toMatchObject({ objective: 'reward', alpha: 2, alphaSource: 'option', latency: true, splits: { test: { images: 16 } } });
     expect(r.referencePoint).toHaveLength(3);
     for (const p of r.front) {
-      expect(p.objectives[0]).toBe(-p.valAccuracy);
+      expect(p.objectives[0]).toBe(-p.valReward);
       expect(p.objectives[2]).toBe(p.valLatencyMs);
     }
   });

@@ -20,8 +20,8 @@ async function weights(dir: string): Promise<Float32Array[]> {
   return out;
 }
 
-function stepLosses(records: MetricRecord[]) {
-  return records.filter((r) => r.kind === 'step').map((r) => [r.step, r.loss]);
+function stepLosses(records: MetricRecord[]): [number, number][] {
+  return records.filter((r) => r.kind === 'step').map((r) => [r.step, Number(r.loss)]);
 }
 
 describe('checkpoints', () => {

@@ -37,7 +37,10 @@ export function electronInstaller(electronDir: string, timeoutMs = 300_000): Ins
     });
     if (r.error) return { ok: false, reason: r.error.message };
     if (r.status === 0) return { ok: true, reason: '' };
-    const first = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').find((l) => l.trim() !== '')?.trim();
+    const first = `${r.stderr ?? ''}\n${r.stdout ?? ''}`
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim();
     return { ok: false, reason: first ?? `install.js exited with status ${r.status}` };
   };
 }
@@ -78,9 +81,18 @@ function run(cmd: string, args: string[], cwd: string, quiet = false): Promise<n
  * The launcher's whole run; `args` go to Electron (e.g. --workspace DIR) or to `skipvit serve`. The build
  * logs to stderr, so in serve mode the first line on stdout is still the studio's URL.
  */
-export async function launch(root: string, args: string[], log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<number> {
+export async function launch(
+  root: string,
+  args: string[],
+  log: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Promise<number> {
   log('building the studio (electron-vite build)...');
-  const built = await run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], root, true);
+  const built = await run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    root,
+    true,
+  );
   if (built !== 0) {
     log(`the build failed (exit status ${built}); see above`);
     return built;

@@ -20,17 +20,50 @@ export interface MenuActions {
   openWorkspace(): void;
 }
 
-export function menuTemplate(platform: NodeJS.Platform, appName: string, actions: MenuActions, devTools: boolean): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  platform: NodeJS.Platform,
+  appName: string,
+  actions: MenuActions,
+  devTools: boolean,
+): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   return [
     ...(mac
-      ? [{ label: appName, submenu: [{ role: 'about' }, { type: 'separator' }, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, { type: 'separator' }, { role: 'quit' }] } as MenuItemConstructorOptions]
+      ? [
+          {
+            label: appName,
+            submenu: [
+              { role: 'about' },
+              { type: 'separator' },
+              { role: 'hide' },
+              { role: 'hideOthers' },
+              { role: 'unhide' },
+              { type: 'separator' },
+              { role: 'quit' },
+            ],
+          } as MenuItemConstructorOptions,
+        ]
       : []),
     {
       label: '&File',
-      submenu: [{ label: 'Open Workspace Folder', click: () => actions.openWorkspace() }, { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit' }],
+      submenu: [
+        { label: 'Open Workspace Folder', click: () => actions.openWorkspace() },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { role: 'quit' },
+      ],
     },
-    { label: '&Edit', submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    {
+      label: '&Edit',
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
     {
       label: '&Go',
       submenu: MENU_VIEWS.map(([label, view], i) => ({ label, accelerator: `CmdOrCtrl+${i + 1}`, click: () => actions.go(view) })),
@@ -48,7 +81,12 @@ export function menuTemplate(platform: NodeJS.Platform, appName: string, actions
         { role: 'togglefullscreen' },
       ],
     },
-    { label: '&Window', submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
+    {
+      label: '&Window',
+      submenu: mac
+        ? [{ role: 'minimize' }, { role: 'zoom' }, { type: 'separator' }, { role: 'front' }]
+        : [{ role: 'minimize' }, { role: 'close' }],
+    },
     ...(mac ? [] : [{ label: '&Help', role: 'help', submenu: [{ role: 'about' }] } as MenuItemConstructorOptions]),
   ];
 }

@@ -11,7 +11,10 @@ import { menuTemplate } from './menu';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, hardenContents, hardenSession, webPreferences } from './security';
 import { loadWindowState, restoreBounds, saveWindowState } from './window-state';
 
-export type ElectronMain = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'nativeTheme' | 'protocol' | 'screen' | 'session' | 'shell'>;
+export type ElectronMain = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'Menu' | 'nativeTheme' | 'protocol' | 'screen' | 'session' | 'shell'
+>;
 
 export interface ShellOptions {
   /** The built renderer (out/renderer). */
@@ -56,7 +59,9 @@ export function startShell(e: ElectronMain, opts: ShellOptions): Shell {
 
   hardenSession(e.session.defaultSession);
   e.protocol.handle(APP_SCHEME, (request) => appProtocolResponse(opts.rendererDir, request.url));
-  e.app.on('web-contents-created', (_event, contents) => hardenContents(contents, (url) => void e.shell.openExternal(url), opts.devServerUrl));
+  e.app.on('web-contents-created', (_event, contents) =>
+    hardenContents(contents, (url) => void e.shell.openExternal(url), opts.devServerUrl),
+  );
 
   const disposeIpc = registerIpcHandlers(
     e.ipcMain as unknown as IpcMainLike,
@@ -71,7 +76,14 @@ export function startShell(e: ElectronMain, opts: ShellOptions): Shell {
     void main.loadURL(url.toString());
   };
   e.Menu.setApplicationMenu(
-    e.Menu.buildFromTemplate(menuTemplate(process.platform, e.app.getName(), { go, openWorkspace: () => void e.shell.openPath(api.workspace.root) }, !e.app.isPackaged)),
+    e.Menu.buildFromTemplate(
+      menuTemplate(
+        process.platform,
+        e.app.getName(),
+        { go, openWorkspace: () => void e.shell.openPath(api.workspace.root) },
+        !e.app.isPackaged,
+      ),
+    ),
   );
 
   const createWindow = (): Electron.BrowserWindow => {

@@ -49,11 +49,18 @@ export function restoreBounds(saved: WindowState | null, workAreas: Rect[]): Rec
   if (saved) {
     const b = saved.bounds;
     const area = workAreas.find(
-      (a) => Math.min(b.x + b.width, a.x + a.width) - Math.max(b.x, a.x) >= MIN_VISIBLE && Math.min(b.y + b.height, a.y + a.height) - Math.max(b.y, a.y) >= MIN_VISIBLE,
+      (a) =>
+        Math.min(b.x + b.width, a.x + a.width) - Math.max(b.x, a.x) >= MIN_VISIBLE &&
+        Math.min(b.y + b.height, a.y + a.height) - Math.max(b.y, a.y) >= MIN_VISIBLE,
     );
     if (area) return { x: b.x, y: b.y, width: Math.min(b.width, area.width), height: Math.min(b.height, area.height) };
   }
   const width = Math.min(DEFAULT_SIZE.width, primary.width);
   const height = Math.min(DEFAULT_SIZE.height, primary.height);
-  return { x: primary.x + Math.round((primary.width - width) / 2), y: primary.y + Math.round((primary.height - height) / 2), width, height };
+  return {
+    x: primary.x + Math.round((primary.width - width) / 2),
+    y: primary.y + Math.round((primary.height - height) / 2),
+    width,
+    height,
+  };
 }

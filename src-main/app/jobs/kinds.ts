@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentParams, BenchParams, EvalParams, TrainParams } from './params';
+import { AgentParams, BenchParams, EvalParams, ExportParams, SearchParams, TrainParams } from './params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import type { LoadOptions } from '../../core/data/types';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
@@ -180,4 +180,54 @@ const bench = defineKind({
   },
 });
 
-export const kinds: JobRegistry = { train, agent, eval: evaluate, bench };
+const search = defineKind({
+  kind: 'search',
+  params: SearchParams,
+  heavy: true,
+  resumable: false,
+  producesModel: false,
+  inputModel: (p) => p.model,
+  async run(p, ctx) {
+    await backend();
+    const { runSearch } = await import('../../core/search/vit-search');
+    const result = await runSearch(
+      {
+        model: ctx.modelDir(p.model), dataset: p.dataset, pop: p.pop, gens: p.gens, valImages: p.maxSamples, testImages: p.maxTestSamples,
+        alpha: p.alpha, objective: p.objective, latency: p.latency, biasRange: p.biasRange, seed: p.seed, run: ctx.runId,
+      },
+      {
+        signal: ctx.signal,
+        onProgress: (fraction, message) => ctx.progress({ fraction, message }),
+        // One metrics record per generation: the studio draws the hypervolume live from these.
+        onGeneration: (g) => ctx.metric({ step: g.generation, generation: g.generation, hypervolume: g.hypervolume, frontSize: g.front.length, evaluations: g.evaluations }),
+      },
+    );
+    return { ...result, modelId: p.model };
+  },
+});
+
+const exportKind = defineKind({
+  kind: 'export',
+  params: ExportParams,
+  heavy: true, // it runs the exported model over the test split
+  resumable: false,
+  producesModel: true,
+  async run(p, ctx) {
+    await backend();
+    const [{ RunStore }, { exportPoint }] = await Promise.all([import('../workspace/run-store'), import('../../core/export/export')]);
+    const runs = new RunStore(path.join(ctx.workspace, 'runs'));
+    const source = runs.read(p.run);
+    if (source.kind !== 'search') throw new Error(`run ${p.run} is a ${source.kind} run; export needs a search run`);
+    if (source.status !== 'succeeded') throw new Error(`search run ${p.run} is ${source.status}; it has no front yet`);
+    const result = runs.readResult(p.run);
+    if (!result) throw new Error(`search run ${p.run} has no result.json`);
+    const { out, config } = await exportPoint({
+      result, point: p.point, out: ctx.outputModelDir, source: { run: p.run }, signal: ctx.signal,
+      onProgress: (fraction, message) => ctx.progress({ fraction, message }),
+    });
+    const m = config.metrics.measured;
+    return { out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend };
+  },
+});
+
+export const kinds: JobRegistry = { train, agent, eval: evaluate, bench, search, export: exportKind };

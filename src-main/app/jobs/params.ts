@@ -96,7 +96,18 @@ export const SearchParams = z.strictObject({
   dataset: DatasetNameSchema.optional(),
   pop: z.int().min(4).max(1000).default(24),
   gens: z.int().min(1).max(1000).default(10),
+  /** Validation images each genome is evaluated on (default 2000). */
   maxSamples: samples.optional(),
+  /** Test images for the final front's re-evaluation (default: the whole test split). */
+  maxTestSamples: samples.optional(),
+  /** Reward cost weight; default the alpha the model's agent was trained with, else 3. */
+  alpha: z.number().min(0).max(100).optional(),
+  /** Objective 1: the RL reward (accuracy - alpha * executed cost) or plain accuracy. */
+  objective: z.enum(['accuracy', 'reward']).default('accuracy'),
+  /** Add measured latency as a third objective. */
+  latency: z.boolean().default(false),
+  /** Gate biases range over [-biasRange, biasRange]. */
+  biasRange: z.number().positive().max(100).default(4),
   seed,
 });
 

@@ -91,8 +91,9 @@ function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) 
   const L = model.depth;
   xs.forEach((x, i) => {
     const { logits, executed } = p.logits(x);
-    const pred = tf.tidy(() => logits.argMax(1)).dataSync();
-    logits.dispose();
+    const predT = logits.argMax(1);
+    const pred = predT.dataSync();
+    tf.dispose([logits, predT]);
     for (let b = 0; b < ys[i].length; b++) {
       if (pred[b] === ys[i][b]) correct++;
       let c = 0;

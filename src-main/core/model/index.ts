@@ -4,5 +4,5 @@ export * from './flops';
 export * from './vit';
 export * from './executor';
 export * from './io';
-export { setOpsMode, opsMode } from './ops';
+export { setOpsMode, opsMode, type OpsMode } from './ops';
 export { namedVariables, isAgentVariable, isDecayed } from './params';

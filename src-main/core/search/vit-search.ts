@@ -4,7 +4,12 @@
  * Genome: per-layer prune bit + per-layer gate bias (vit-genome.ts). Objectives, all measured by running the
  * dynamic model through the gather/scatter executor on the first `valImages` images of the VALIDATION split
  * (vit-evaluator.ts), all minimised:
- *   1. -mean RL reward (accuracy - alpha * mean executed sum of c_l), or -accuracy with objective 'accuracy';
+ *   1. -accuracy (default), or -mean RL reward (accuracy - alpha * mean executed sum of c_l) with objective
+ *      'reward'. Accuracy is the default because reward already charges alpha per unit of cost: against
+ *      cost, a reward front keeps only the points whose extra cost buys more than alpha in accuracy, which
+ *      collapses it to the cheap end (seen on the test models), while the accuracy front is the whole
+ *      trade-off a user picks from. Either way the GA sees the agent's skipping, since every genome is
+ *      scored by running the gates.
  *   2. mean executed layer cost as a fraction of the total (pruned layers count as not run);
  *   3. (optional) measured latency, ms per image at the evaluation batch size.
  * Genomes that prune every layer are infeasible (constraint violation 1): nothing would be left to export.
@@ -134,7 +139,14 @@ export interface VitSearchResult {
   dataset: { name: string; source: string; classNames: string[] };
   splits: { val: { images: number; of: number }; test: { images: number; of: number } };
   /** The unpruned dynamic model (zero bias): test accuracy and executed cost, plus its validation numbers. */
-  baseline: { accuracy: number; meanExecutedCost: number; meanExecutedLayers: number; valAccuracy: number; valReward: number; valExecutedCost: number };
+  baseline: {
+    accuracy: number;
+    meanExecutedCost: number;
+    meanExecutedLayers: number;
+    valAccuracy: number;
+    valReward: number;
+    valExecutedCost: number;
+  };
   /** The static path (every layer) on test. */
   static: { accuracy: number; meanExecutedCost: number };
   front: FrontPoint[];
@@ -174,7 +186,13 @@ export interface VitSearchResult {
 
 export function hardwareSummary(): VitSearchResult['hardware'] {
   const cpus = os.cpus();
-  return { cpuModel: cpus[0]?.model ?? 'unknown', cpuCores: cpus.length, platform: process.platform, arch: process.arch, nodeVersion: process.version };
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCores: cpus.length,
+    platform: process.platform,
+    arch: process.arch,
+    nodeVersion: process.version,
+  };
 }
 
 /** Checks that a dataset fits a model's input and output. */
@@ -182,7 +200,9 @@ export function checkDataFits(data: Dataset, model: ViT, modelDir: string): void
   const c = model.config;
   const i = data.info;
   if (i.height !== c.imageSize || i.width !== c.imageSize || i.channels !== c.channels) {
-    throw new Error(`dataset "${i.name}" has ${i.height}x${i.width}x${i.channels} images, but the model at ${modelDir} takes ${c.imageSize}x${c.imageSize}x${c.channels}`);
+    throw new Error(
+      `dataset "${i.name}" has ${i.height}x${i.width}x${i.channels} images, but the model at ${modelDir} takes ${c.imageSize}x${c.imageSize}x${c.channels}`,
+    );
   }
   if (i.classNames.length !== c.numClasses) {
     throw new Error(`dataset "${i.name}" has ${i.classNames.length} classes, but the model at ${modelDir} has ${c.numClasses} outputs`);
@@ -218,8 +238,9 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   const gens = opts.gens ?? 10;
   if (!Number.isInteger(gens) || gens < 0) throw new Error(`search: gens must be an integer >= 0, got ${gens}`);
   const batchSize = positiveInt(opts.batchSize ?? 256, 'batchSize');
-  const objective = opts.objective ?? 'reward';
-  if (objective !== 'reward' && objective !== 'accuracy') throw new Error(`search: objective must be "reward" or "accuracy", got "${objective}"`);
+  const objective = opts.objective ?? 'accuracy';
+  if (objective !== 'reward' && objective !== 'accuracy')
+    throw new Error(`search: objective must be "reward" or "accuracy", got "${objective}"`);
   const latency = opts.latency ?? false;
   const biasRange = opts.biasRange ?? 4;
   const seed = opts.seed ?? 0;
@@ -230,10 +251,13 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   let split: PreparedSplit | null = null;
   try {
     if (meta.sourceLayers) {
-      throw new Error(`${modelDir} is an exported search point (layers ${meta.sourceLayers.join(', ')} of ${meta.sourceDepth} kept); search the original model instead`);
+      throw new Error(
+        `${modelDir} is an exported search point (layers ${meta.sourceLayers.join(', ')} of ${meta.sourceDepth} kept); search the original model instead`,
+      );
     }
     const agentAlpha = (meta.agent as { alpha?: unknown } | undefined)?.alpha;
-    const alphaSource: VitSearchResult['alphaSource'] = opts.alpha !== undefined ? 'option' : typeof agentAlpha === 'number' ? 'model' : 'reference';
+    const alphaSource: VitSearchResult['alphaSource'] =
+      opts.alpha !== undefined ? 'option' : typeof agentAlpha === 'number' ? 'model' : 'reference';
     const alpha = opts.alpha ?? (typeof agentAlpha === 'number' ? agentAlpha : 3);
     if (!(alpha >= 0 && Number.isFinite(alpha))) throw new Error(`search: alpha must be a number >= 0, got ${alpha}`);
 
@@ -258,7 +282,11 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       alpha,
       objective,
       latency,
-      onEvaluated: () => progress(searchShare * Math.min(1, evaluator.requests() / plannedRequests), `${evaluator.requests()}/${plannedRequests} genomes (${evaluator.records.length} distinct)`),
+      onEvaluated: () =>
+        progress(
+          searchShare * Math.min(1, evaluator.requests() / plannedRequests),
+          `${evaluator.requests()}/${plannedRequests} genomes (${evaluator.records.length} distinct)`,
+        ),
     });
 
     const tSearch = performance.now();
@@ -317,7 +345,11 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const staticTest = await onTest('static model', { mode: 'static' });
     const front: FrontPoint[] = [];
     for (const r of chosen) {
-      const t = await onTest(`front point ${front.length + 1}/${chosen.length}`, { mode: 'dynamic', bias: r.choice.bias, pruned: r.choice.pruned });
+      const t = await onTest(`front point ${front.length + 1}/${chosen.length}`, {
+        mode: 'dynamic',
+        bias: r.choice.bias,
+        pruned: r.choice.pruned,
+      });
       front.push({
         index: front.length,
         accuracy: t.accuracy,
@@ -371,7 +403,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       hypervolume: generations.map((g) => g.hypervolume),
       objectives: objectiveNames,
       referencePoint,
-      referencePointRule: 'worst possible value of each objective + 10% of its range (latency: 2 x the unpruned model\'s measured latency)',
+      referencePointRule: "worst possible value of each objective + 10% of its range (latency: 2 x the unpruned model's measured latency)",
       evaluated: evaluator.records.map((r) => ({
         id: r.id,
         generation: r.generation,

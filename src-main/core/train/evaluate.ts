@@ -66,8 +66,9 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       logits = model.forwardStatic(x);
       executed = new Uint8Array(size * L).fill(1);
     }
-    const pred = tf.tidy(() => logits.argMax(1)).dataSync() as Int32Array;
-    tf.dispose([x, logits]);
+    const predT = logits.argMax(1);
+    const pred = predT.dataSync() as Int32Array;
+    tf.dispose([x, logits, predT]);
     for (let i = 0; i < size; i++) {
       const y = set.labels[from + i];
       classCount[y]++;

@@ -1,0 +1,32 @@
+/** `skipvit predict`: run an exported or trained model on PNG/JPEG files. */
+import path from 'node:path';
+import { initBackend, type BackendName } from '../../core/backend';
+import { predictFiles } from '../../core/export/predict';
+import { requireString, UsageError } from '../args';
+import { defineCommand } from '../command';
+
+export const command = defineCommand(
+  'skipvit predict --model DIR IMAGES...',
+  {
+    model: { type: 'string', help: 'model folder (an export or a trained model)' },
+    top: { type: 'number', help: 'classes listed per image', default: 3 },
+  },
+  async ({ flags, positionals }, io) => {
+    const model = path.resolve(requireString(flags, 'model'));
+    if (positionals.length === 0) throw new UsageError('give one or more PNG or JPEG files after the flags');
+    const top = Number(flags.top);
+    if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${flags.top}`);
+    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const r = await predictFiles(model, positionals, { top });
+    io.result({ ...r, backend: backend.name }, () =>
+      r.predictions
+        .map((p) => {
+          const best = p.top.map((t) => `${t.name} ${(t.probability * 100).toFixed(1)}%`).join(', ');
+          const fit = p.resized ? ` (resized from ${p.width}x${p.height})` : '';
+          return `${p.file}${fit}: ${best}; ran layers [${p.executedLayers.join(' ')}]`;
+        })
+        .join('\n'),
+    );
+    return 0;
+  },
+);
