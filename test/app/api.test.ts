@@ -72,6 +72,19 @@ describe('API calls', () => {
     expect(data.hardware.cpuCores).toBeGreaterThan(0);
   });
 
+  it('lists the catalogue datasets with presence, size and whether they can be downloaded', async () => {
+    const api = openTestApi();
+    const r = (await api.dispatch('datasetsList', {}, session)) as ApiResult<{ datasets: { name: string; present: boolean; sizeBytes: number; downloadable: boolean }[] }>;
+    expect(r.ok).toBe(true);
+    const byName = Object.fromEntries((r as { data: { datasets: { name: string }[] } }).data.datasets.map((d) => [d.name, d]));
+    expect(byName['fashion-mnist']).toMatchObject({ present: true, downloadable: false });
+    expect((byName['fashion-mnist'] as unknown as { sizeBytes: number }).sizeBytes).toBeGreaterThan(1e6);
+    expect(byName.cifar10).toMatchObject({ downloadable: true });
+    // The download job validates its params like every kind: a path is not a dataset name.
+    const bad = await api.dispatch('jobsStart', { kind: 'dataset-fetch', params: { name: '../../etc' } }, session);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
   it('has a schema for every call name', () => {
     expect(Object.keys(CALLS).sort()).toEqual([...CALL_NAMES].sort());
   });

@@ -41,6 +41,12 @@ describe('built-in job kinds on a trained model', () => {
     expect((await api.runner.wait(evaluation.id)).status).toBe('succeeded');
     const result = api.workspace.runs.readResult(evaluation.id)!;
     expect(result).toMatchObject({ images: 64, meanExecutedCost: 1, executedLayersHistogram: expect.any(Array), layerRates: expect.any(Array) });
+    // The Skips view's gallery: real test images as PNGs, each with the layers it ran, and the class names.
+    const gallery = result.gallery as { index: number; label: number; executed: number[]; image: string }[];
+    expect(gallery.length).toBe(48);
+    expect(Buffer.from(gallery[0].image, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(gallery.every((g) => g.executed.length === 8 && g.label >= 0 && g.label < 10)).toBe(true);
+    expect((result.classNames as string[])[0]).toBe('T-shirt/top');
 
     const agent = api.runner.start('agent', {
       model: train.id, epochs: 1, batchSize: 32, maxTrainSamples: 64, valFraction: 0.005, maxTestSamples: 64, alpha: 3,

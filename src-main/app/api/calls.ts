@@ -4,6 +4,7 @@
  */
 export const CALL_NAMES = [
   'systemInfo',
+  'datasetsList',
   'modelsList',
   'modelsGet',
   'modelsDelete',

@@ -230,6 +230,16 @@ export const CALLS = {
   /** Versions, workspace, tfjs backend (and why not faster ones), hardware, runner limits. */
   systemInfo: { input: Empty, output: SystemInfoSchema },
 
+  /** Catalogue datasets: where each lives, whether it is present, its size, and whether it can be downloaded. */
+  datasetsList: {
+    input: Empty,
+    output: z.object({
+      datasets: z.array(
+        z.object({ name: z.string(), path: z.string(), present: z.boolean(), sizeBytes: z.number(), source: z.string().optional(), downloadable: z.boolean() }),
+      ),
+    }),
+  },
+
   /** Workspace models and the read-only demo models. */
   modelsList: { input: Empty, output: z.object({ models: z.array(ModelSummarySchema) }) },
   modelsGet: { input: ModelById, output: ModelDetailSchema },

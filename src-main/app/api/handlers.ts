@@ -36,6 +36,10 @@ export function createHandlers({ workspace, runner, systemInfo }: HandlerDeps): 
 
   return {
     systemInfo: () => systemInfo(),
+    datasetsList: async () => {
+      const { listDatasets, CATALOG } = await import('../../core/data');
+      return { datasets: listDatasets().map((d) => ({ ...d, downloadable: Boolean(CATALOG[d.name]?.download) })) };
+    },
 
     modelsList: async () => ({ models: workspace.models.list().models }),
     modelsGet: async ({ id }) => workspace.models.get(id),

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentParams, BenchParams, EvalParams, ExportParams, SearchParams, TrainParams } from './params';
+import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from './params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import type { LoadOptions } from '../../core/data/types';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
@@ -142,10 +142,12 @@ const evaluate = defineKind({
       limit: p.maxSamples,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
+      keepPerSample: true,
     });
     model.dispose();
-    const { perSample: _p, ...result } = r;
-    return { ...result, model: p.model, dataset: datasetName, split: p.split, backend: info.name };
+    const { perSample, ...result } = r;
+    const gallery = core.buildGallery(data[p.split], perSample!, model.depth);
+    return { ...result, classNames: data.info.classNames, gallery, model: p.model, dataset: datasetName, split: p.split, backend: info.name };
   },
 });
 
@@ -230,4 +232,25 @@ const exportKind = defineKind({
   },
 });
 
-export const kinds: JobRegistry = { train, agent, eval: evaluate, bench, search, export: exportKind };
+const datasetFetch = defineKind({
+  kind: 'dataset-fetch',
+  params: DatasetFetchParams,
+  heavy: false, // network and disk, not the tensor backend: it may run beside a training job
+  resumable: true, // a partial download is resumed with an HTTP Range request
+  producesModel: false,
+  async run(p, ctx) {
+    const { fetchDataset } = await import('../../core/data/fetch');
+    const phases = { download: [0, 0.9], verify: [0.9, 0.95], extract: [0.95, 1] } as const;
+    const r = await fetchDataset(p.name, {
+      signal: ctx.signal,
+      onProgress: ({ phase, done, total }) => {
+        const [a, b] = phases[phase];
+        const f = total > 0 ? done / total : 0;
+        ctx.progress({ fraction: a + (b - a) * f, message: `${phase} ${(done / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB` });
+      },
+    });
+    return { ...r };
+  },
+});
+
+export const kinds: JobRegistry = { train, agent, eval: evaluate, bench, search, export: exportKind, 'dataset-fetch': datasetFetch };

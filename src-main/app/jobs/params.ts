@@ -119,6 +119,11 @@ export const ExportParams = z.strictObject({
   name: modelName.optional(),
 });
 
+/** Download a catalogue dataset (CIFAR-10/100, Tiny-ImageNet) into the data root, verified. */
+export const DatasetFetchParams = z.strictObject({
+  name: DatasetNameSchema,
+});
+
 /** The built-in job kinds and their parameter schemas. */
 export const JOB_PARAMS = {
   train: TrainParams,
@@ -127,6 +132,7 @@ export const JOB_PARAMS = {
   bench: BenchParams,
   search: SearchParams,
   export: ExportParams,
+  'dataset-fetch': DatasetFetchParams,
 } as const;
 
 export type BuiltinKind = keyof typeof JOB_PARAMS;

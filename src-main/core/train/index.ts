@@ -7,3 +7,4 @@ export * from './checkpoint';
 export * from './loop';
 export * from './static';
 export * from './agent';
+export * from './gallery';
