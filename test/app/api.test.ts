@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { kinds as builtInKinds } from '../../src-main/app/jobs/kinds';
 import { CALL_NAMES, CALLS, MAX_REQUEST_BYTES, type ApiResult, type ErrorCode } from '../../src-main/app/api/contract';
 import { ClientSession } from '../../src-main/app/api/session';
 import { openTestApi, snapshot, tempDir, writeModel } from './helpers';
@@ -73,7 +74,7 @@ describe('API calls', () => {
   });
 
   it('lists the catalogue datasets with presence, size and whether they can be downloaded', async () => {
-    const api = openTestApi();
+    const api = openTestApi({ registry: builtInKinds, registryUrl: undefined });
     const r = (await api.dispatch('datasetsList', {}, session)) as ApiResult<{ datasets: { name: string; present: boolean; sizeBytes: number; downloadable: boolean }[] }>;
     expect(r.ok).toBe(true);
     const byName = Object.fromEntries((r as { data: { datasets: { name: string }[] } }).data.datasets.map((d) => [d.name, d]));
