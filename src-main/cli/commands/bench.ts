@@ -49,11 +49,11 @@ export const command = defineCommand(
       human = () =>
         `backend ${backend.name}; preset ${preset} (random weights), keep ${r.keep}\n` +
         table(
-          ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'static MB', 'dynamic MB'],
+          ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'efficiency (cpu)', 'static MB', 'dynamic MB'],
           r.batches.map((b) =>
             b.skipped
-              ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '']
-              : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
+              ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '', '']
+              : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
           ),
         );
     } else if (typeof flags.model === 'string') {

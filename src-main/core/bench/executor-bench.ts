@@ -36,6 +36,9 @@ export interface ExecutorBenchBatch {
   speedup?: number;
   idealSpeedup?: number;
   efficiency?: number;
+  /** The same two from median CPU time per batch (CPU backends: robust to other load on the machine). */
+  speedupCpu?: number;
+  efficiencyCpu?: number;
   /** Mean blocks run per image under the drawn masks. */
   meanExecutedLayers?: number;
   skipped?: string;
@@ -82,7 +85,11 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
         );
         const speedup = timing.dynamic.imagesPerSec / timing.static.imagesPerSec;
         const ideal = idealSpeedup(config, executedLayers, 0); // forced masks: no gate is evaluated
-        out.push({ batchSize: B, static: timing.static, dynamic: timing.dynamic, speedup, idealSpeedup: ideal, efficiency: speedup / ideal, meanExecutedLayers: executedLayers });
+        const speedupCpu = timing.static.cpuMsPerBatch / timing.dynamic.cpuMsPerBatch;
+        out.push({
+          batchSize: B, static: timing.static, dynamic: timing.dynamic, speedup, idealSpeedup: ideal, efficiency: speedup / ideal,
+          speedupCpu, efficiencyCpu: speedupCpu / ideal, meanExecutedLayers: executedLayers,
+        });
       } finally {
         x.dispose();
       }

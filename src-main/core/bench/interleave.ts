@@ -5,11 +5,17 @@
  * tf.profile, outside the timed runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { summarize, type Timing } from './stats';
+import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
   /** tfjs working memory of one forward pass (tf.profile peakBytes), bytes. */
   peakBytes: number;
+  /**
+   * Median process CPU time per batch, ms. On the CPU backends (wasm, cpu: one thread doing the work)
+   * it is the compute a batch costs, unaffected by other processes taking the core away; on GPU
+   * backends it only measures the host side.
+   */
+  cpuMsPerBatch: number;
 }
 
 export interface InterleaveOptions {
@@ -38,28 +44,32 @@ async function measurePeak(f: ForwardPath): Promise<number> {
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {
   const names = Object.keys(paths) as K[];
   const run = (name: K) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const y = paths[name]();
     y.dataSync();
     const t1 = performance.now();
+    const c = process.cpuUsage(c0);
     y.dispose();
-    return [t0, t1] as const;
+    return [t0, t1, (c.user + c.system) / 1000] as const;
   };
   for (let w = 0; w < (opts.warmup ?? 2); w++) for (const n of names) run(n);
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const start = performance.now();
   for (let round = 0; round < opts.maxRuns; round++) {
     if (opts.signal?.aborted) throw new Error('cancelled');
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const n of order) {
-      const [t0, t1] = run(n);
+      const [t0, t1, cpuMs] = run(n);
       times[n].push(t1 - t0);
+      cpu[n].push(cpuMs);
       opts.onRun?.(n, t0, t1);
     }
     if (round + 1 >= opts.minRuns && performance.now() - start > opts.seconds * 1000) break;
     if (round % 4 === 3) await new Promise((r) => setImmediate(r)); // let progress and cancel through
   }
   const out = {} as Record<K, PathTiming>;
-  for (const n of names) out[n] = { ...summarize(times[n], opts.batchSize), peakBytes: await measurePeak(paths[n]) };
+  for (const n of names) out[n] = { ...summarize(times[n], opts.batchSize), cpuMsPerBatch: percentile(cpu[n], 50), peakBytes: await measurePeak(paths[n]) };
   return out;
 }
