@@ -88,6 +88,17 @@ async function stageAgent(name: string, from: string, out: string, data: Dataset
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
+/** meta.json beside a demo model: the studio's name for it and its test figures (workspace model format). */
+async function writeDemoMeta(dir: string, name: string, key: string): Promise<void> {
+  const all = JSON.parse(await fs.readFile(RESULTS, 'utf8'));
+  const r = all[key] ?? {};
+  const metrics = Object.fromEntries(
+    (['staticAccuracy', 'dynamicAccuracy', 'meanExecutedCost', 'meanExecutedLayers'] as const).filter((k) => typeof r[k] === 'number').map((k) => [k, r[k]]),
+  );
+  const accuracy = r.dynamicAccuracy ?? r.staticAccuracy;
+  await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify({ schemaVersion: 1, name, createdAt: new Date().toISOString(), metrics: { accuracy, ...metrics } }, null, 2) + '\n');
+}
+
 async function main() {
   const backend = await initBackend();
   await record('backend', backend);
@@ -99,6 +110,8 @@ async function main() {
     const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
     await stageStatic('static', staticDir, data, E.staticEpochs, 0);
     await stageAgent('dynamic', staticDir, dynDir, data, E.agentEpochs, E.alpha, 1);
+    await writeDemoMeta(staticDir, 'Fashion-MNIST micro ViT (static)', 'static');
+    await writeDemoMeta(dynDir, `Fashion-MNIST micro ViT (dynamic, alpha ${E.alpha})`, 'dynamic');
   }
   if (part === 'large' || part === 'all') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
