@@ -1,3 +1,7 @@
+#!/usr/bin/env bash
+# Records real nvidia-smi output for test/fixtures/nvidia-smi (run on a machine with an NVIDIA GPU;
+# files go to $OUT). See test/fixtures/nvidia-smi/README.md.
+OUT=${OUT:-.}
 Q=index,name,power.draw,power.limit,memory.used,memory.total,utilization.gpu,temperature.gpu,clocks.sm
 python3 -c "
 import torch,time,sys

@@ -1,3 +1,7 @@
+#!/usr/bin/env bash
+# Records real nvidia-smi output for test/fixtures/nvidia-smi (run on a machine with an NVIDIA GPU;
+# files go to $OUT). See test/fixtures/nvidia-smi/README.md.
+OUT=${OUT:-.}
 set -x
 nvidia-smi --version
 nvidia-smi -L
