@@ -11,7 +11,7 @@ import { idealSpeedup } from '../model/flops';
 import { ViT } from '../model/vit';
 import { Rng } from '../util/rng';
 import { batchFits, estimateInferenceBytes } from './memory-guard';
-import { timeInterleaved, type PathTiming } from './interleave';
+import { comparePaths, timeInterleaved, type PathComparison } from './interleave';
 
 export interface ExecutorBenchOptions {
   preset: PresetName;
@@ -29,20 +29,8 @@ export interface ExecutorBenchOptions {
   onProgress?(fraction: number, message: string): void;
 }
 
-export interface ExecutorBenchBatch {
-  batchSize: number;
-  static?: PathTiming;
-  dynamic?: PathTiming;
-  speedup?: number;
-  idealSpeedup?: number;
-  efficiency?: number;
-  /** The same two from median CPU time per batch (CPU backends: robust to other load on the machine). */
-  speedupCpu?: number;
-  efficiencyCpu?: number;
-  /** Mean blocks run per image under the drawn masks. */
-  meanExecutedLayers?: number;
-  skipped?: string;
-}
+/** One batch size: the comparison, or why it was skipped. */
+export type ExecutorBenchBatch = { batchSize: number; meanExecutedLayers?: number; skipped?: string } & Partial<PathComparison>;
 
 export interface ExecutorBenchResult {
   kind: 'executor';
@@ -83,13 +71,8 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
           },
           { batchSize: B, seconds: opts.secondsPerBatch ?? 3, minRuns: opts.minRuns ?? 3, maxRuns: opts.maxRuns ?? 200, signal: opts.signal },
         );
-        const speedup = timing.dynamic.imagesPerSec / timing.static.imagesPerSec;
         const ideal = idealSpeedup(config, executedLayers, 0); // forced masks: no gate is evaluated
-        const speedupCpu = timing.static.cpuMsPerBatch / timing.dynamic.cpuMsPerBatch;
-        out.push({
-          batchSize: B, static: timing.static, dynamic: timing.dynamic, speedup, idealSpeedup: ideal, efficiency: speedup / ideal,
-          speedupCpu, efficiencyCpu: speedupCpu / ideal, meanExecutedLayers: executedLayers,
-        });
+        out.push({ batchSize: B, ...comparePaths(timing, ideal), meanExecutedLayers: executedLayers });
       } finally {
         x.dispose();
       }

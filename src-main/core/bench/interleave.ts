@@ -73,3 +73,27 @@ export async function timeInterleaved<K extends string>(paths: Record<K, Forward
   for (const n of names) out[n] = { ...summarize(times[n], opts.batchSize), cpuMsPerBatch: percentile(cpu[n], 50), peakBytes: await measurePeak(paths[n]) };
   return out;
 }
+
+/** Static against dynamic at one batch size: the timings and the speedups that follow from them. */
+export interface PathComparison {
+  static: PathTiming;
+  dynamic: PathTiming;
+  /** dynamic / static images per second. */
+  speedup: number;
+  /** From the FLOPs of what ran (SPEC 3). */
+  idealSpeedup: number;
+  /** speedup / idealSpeedup. */
+  efficiency: number;
+  /** The same two from median CPU time per batch (CPU backends: robust to other load on the machine). */
+  speedupCpu: number;
+  efficiencyCpu: number;
+}
+
+export function comparePaths(timing: { static: PathTiming; dynamic: PathTiming }, idealSpeedup: number): PathComparison {
+  const speedup = timing.dynamic.imagesPerSec / timing.static.imagesPerSec;
+  const speedupCpu = timing.static.cpuMsPerBatch / timing.dynamic.cpuMsPerBatch;
+  return {
+    static: timing.static, dynamic: timing.dynamic, speedup, idealSpeedup, efficiency: speedup / idealSpeedup,
+    speedupCpu, efficiencyCpu: speedupCpu / idealSpeedup,
+  };
+}

@@ -15,7 +15,7 @@ import type { ViT } from '../model/vit';
 import { hardwareInventory, type HardwareInventory } from '../telemetry/inventory';
 import { TelemetrySampler, type TelemetrySummary } from '../telemetry/sampler';
 import type { PowerStatus, TelemetrySample } from '../telemetry/types';
-import { timeInterleaved, type PathTiming } from './interleave';
+import { comparePaths, timeInterleaved, type PathComparison } from './interleave';
 import { batchFits, estimateInferenceBytes } from './memory-guard';
 import { table } from './table';
 
@@ -41,16 +41,9 @@ export interface ModelBenchOptions {
 
 type PerPath<T> = { static: T; dynamic: T };
 
-export interface ModelBenchBatch {
+/** One batch size: the comparison with its accuracy, memory and energy, or why it was skipped. */
+export interface ModelBenchBatch extends Partial<PathComparison> {
   batchSize: number;
-  static?: PathTiming;
-  dynamic?: PathTiming;
-  speedup?: number;
-  idealSpeedup?: number;
-  efficiency?: number;
-  /** The same two from median CPU time per batch (CPU backends: robust to other load on the machine). */
-  speedupCpu?: number;
-  efficiencyCpu?: number;
   /** dynamic / static peakBytes. */
   memoryRatio?: number;
   accuracy?: PerPath<number>;
@@ -148,7 +141,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const dynamicPath: PathRun = { logits: (x) => forwardDynamic(model, x) };
   const batches: ModelBenchBatch[] = [];
   const gates = model.depth;
-  const all = { static: { c: 0, n: 0 }, dynamic: { c: 0, n: 0 }, cost: 0 };
+  const all = { images: 0, staticCorrect: 0, dynamicCorrect: 0, cost: 0 }; // over every batch size's images
   let summary: TelemetrySummary;
   try {
     for (const [i, B] of opts.batches.entries()) {
@@ -182,16 +175,12 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
           },
         );
         const images = count * B;
-        all.static.c += s.accuracy * images;
-        all.dynamic.c += d.accuracy * images;
-        all.static.n += images;
+        all.images += images;
+        all.staticCorrect += s.accuracy * images;
+        all.dynamicCorrect += d.accuracy * images;
         all.cost += d.cost * images;
-        const speedup = timing.dynamic.imagesPerSec / timing.static.imagesPerSec;
-        const ideal = idealSpeedup(model.config, d.layers, gates);
-        const speedupCpu = timing.static.cpuMsPerBatch / timing.dynamic.cpuMsPerBatch;
         batches.push({
-          batchSize: B, images, static: timing.static, dynamic: timing.dynamic, speedup, idealSpeedup: ideal, efficiency: speedup / ideal,
-          speedupCpu, efficiencyCpu: speedupCpu / ideal,
+          batchSize: B, images, ...comparePaths(timing, idealSpeedup(model.config, d.layers, gates)),
           memoryRatio: timing.dynamic.peakBytes / timing.static.peakBytes,
           accuracy: { static: s.accuracy, dynamic: d.accuracy }, meanExecutedCost: d.cost, meanExecutedLayers: d.layers,
           energyPerImageJ: null, avgPowerW: null, rssBytes: process.memoryUsage().rss,
@@ -220,8 +209,8 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
     },
     dataset: { name: datasetName, split: opts.split ?? 'test', images: nImages, source: data.info.source },
     power: summary.power,
-    accuracy: { static: all.static.n ? all.static.c / all.static.n : NaN, dynamic: all.static.n ? all.dynamic.c / all.static.n : NaN },
-    meanExecutedCost: all.static.n ? all.cost / all.static.n : NaN,
+    accuracy: { static: all.images ? all.staticCorrect / all.images : NaN, dynamic: all.images ? all.dynamicCorrect / all.images : NaN },
+    meanExecutedCost: all.images ? all.cost / all.images : NaN,
     batches,
     telemetry: { summary, samples: downsample(sampler.samples(), 2000) },
     protocol: `per batch size: each prepared batch run once per path (warm-up, accuracy, executed layers), 2 more warm-up runs, then rounds of one static and one dynamic run (order alternating) on the same images until ${opts.secondsPerBatch ?? 3} s; throughput = images / timed seconds; latency percentiles per batch; peakBytes from tf.profile of one batch`,
