@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { TEMP_SUFFIX, tempPathFor, writeFileAtomic } from '../../core/util/atomic';
 
 export interface AtomicIO {
   writeSync(tmp: string, data: string): void;
@@ -28,9 +29,8 @@ export const nodeAtomicIO: AtomicIO = {
   renameSync: (from, to) => fs.renameSync(from, to),
 };
 
-/** Temp files are dot-files ending in `.tmp` in the target's folder. */
-export const TEMP_SUFFIX = '.tmp';
-let counter = 0;
+/** Temp files are dot-files ending in `.tmp` in the target's folder (one naming with the core's writes). */
+export { TEMP_SUFFIX };
 
 /**
  * Synchronous on purpose: documents are small (KBs), and a synchronous write cannot interleave with
@@ -38,7 +38,7 @@ let counter = 0;
  */
 export function writeJsonAtomic(file: string, value: unknown, io: AtomicIO = nodeAtomicIO): void {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}${TEMP_SUFFIX}`);
+  const tmp = tempPathFor(file);
   try {
     io.writeSync(tmp, JSON.stringify(value, null, 1) + '\n');
     io.renameSync(tmp, file);
@@ -54,27 +54,7 @@ export function writeJsonAtomic(file: string, value: unknown, io: AtomicIO = nod
  * runner's frequent run.json updates. Callers serialise writes of one file themselves.
  */
 export async function writeJsonAtomicAsync(file: string, value: unknown): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++counter}${TEMP_SUFFIX}`);
-  try {
-    const fh = await fs.promises.open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(value, null, 1) + '\n');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.promises.rename(tmp, file);
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-  try {
-    const dh = await fs.promises.open(dir, 'r');
-    await dh.sync().finally(() => dh.close());
-  } catch {
-    // see fsyncDir
-  }
+  await writeFileAtomic(file, JSON.stringify(value, null, 1) + '\n');
 }
 
 function fsyncDir(dir: string): void {
