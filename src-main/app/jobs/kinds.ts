@@ -74,9 +74,7 @@ const train = defineKind({
       trainHooks(ctx, p.checkpointEvery),
     );
     result.model.dispose();
-    const { model } = await (await import('../../core/model/io')).loadModel(ctx.outputModelDir);
-    const test = await core.evaluate(model, data.test, data.info, { mode: 'static', signal: ctx.signal });
-    model.dispose();
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal });
     return { model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name };
   },
 });
@@ -108,9 +106,7 @@ const agent = defineKind({
       trainHooks(ctx, p.checkpointEvery),
     );
     result.model.dispose();
-    const { model } = await io.loadModel(ctx.outputModelDir);
-    const test = await core.evaluate(model, data.test, data.info, { mode: 'dynamic', signal: ctx.signal });
-    model.dispose();
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal });
     return {
       model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, epochs: result.epochs,
       steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name,

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
-import { loadModel, readModelMeta } from '../../core/model';
-import { evaluate, trainAgent, type AdvantageMode } from '../../core/train';
+import { readModelMeta } from '../../core/model';
+import { evaluateSaved, trainAgent, type AdvantageMode } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { interruptSignal, trainProgress } from '../train-progress';
@@ -52,9 +52,7 @@ export const command = defineCommand(
       { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume) },
     );
     r.model.dispose();
-    const best = await loadModel(out);
-    const test = await evaluate(best.model, data.test, data.info, { mode: 'dynamic' });
-    best.model.dispose();
+    const test = await evaluateSaved(out, data.test, data.info, { mode: 'dynamic' });
     const result = {
       model: out, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
       epochs: r.epochs, steps: r.steps, wallSeconds: (Date.now() - t0) / 1000, bestEpoch: r.best?.epoch ?? null, validation: r.history, backend: backend.name,

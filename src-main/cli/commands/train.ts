@@ -3,7 +3,7 @@ import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { isPresetName } from '../../core/model/config';
-import { evaluate, trainStatic } from '../../core/train';
+import { evaluateSaved, trainStatic } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { interruptSignal, trainProgress } from '../train-progress';
@@ -56,10 +56,7 @@ export const command = defineCommand(
       { onProgress: trainProgress(io, 'train'), signal: interruptSignal(io), resume: Boolean(flags.resume), checkpointEvery: Number(flags['checkpoint-every']) },
     );
     r.model.dispose();
-    const { loadModel } = await import('../../core/model');
-    const best = await loadModel(out);
-    const test = await evaluate(best.model, data.test, data.info, { mode: 'static' });
-    best.model.dispose();
+    const test = await evaluateSaved(out, data.test, data.info, { mode: 'static' });
     const result = { model: out, accuracy: test.accuracy, epochs: r.epochs, steps: r.steps, wallSeconds: (Date.now() - t0) / 1000, bestEpoch: r.best?.epoch ?? null, validation: r.history, backend: backend.name, dataset: data.info.name };
     io.result(result, () => `trained ${out}: test accuracy ${(test.accuracy * 100).toFixed(2)}% (best epoch ${r.best?.epoch}), ${result.wallSeconds.toFixed(0)} s on ${backend.name}`);
     return 0;

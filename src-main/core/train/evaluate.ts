@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
+import { loadModel } from '../model/io';
 import type { ViT } from '../model/vit';
 
 export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
@@ -109,4 +110,14 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     classAccuracy: classCorrect.map((c, k) => (classCount[k] ? c / classCount[k] : 0)),
     ...(keep ? { perSample: keep } : {}),
   };
+}
+
+/** Loads a saved model, evaluates it on one split and frees it (a trained model's test score). */
+export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
+  const { model } = await loadModel(dir);
+  try {
+    return await evaluate(model, set, info, opts);
+  } finally {
+    model.dispose();
+  }
 }
