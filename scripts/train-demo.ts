@@ -2,7 +2,7 @@
  * `npm run train:demo`: trains the demo models on the real Fashion-MNIST (Debian's full copy when
  * installed, else the embedded subset) and records every figure in docs/results/fashion-mnist.json.
  *
- *   main     static micro ViT -> dynamic twin (alpha 0.2); large: the same with a larger alpha (1.0)
+ *   main     static micro ViT -> dynamic twin (alpha 0.15); large: the same with a larger alpha (1.0)
  *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
@@ -25,9 +25,9 @@ const RESULTS = path.join(ROOT, 'docs', 'results', 'fashion-mnist.json');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
 
 const E = {
-  staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 12),
+  staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 20),
   agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 3),
-  alpha: 0.2,
+  alpha: 0.15,
   alphaLarge: 1.0,
   transferAlpha: 1.0,
   largeEpochs: 2,

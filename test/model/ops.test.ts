@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
-import { gatherRows, gelu, scatterRows } from '../../src-main/core/model/ops';
+import { gelu, mapRows } from '../../src-main/core/model/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -14,16 +14,20 @@ describe('wasm-friendly ops', () => {
     expect(gelu(x).sub(ref).abs().max().dataSync()[0]).toBeLessThan(1e-6);
   });
 
-  it('row gather and scatter on the host equal tf.gather and the identity round trip', () => {
-    const x = tf.randomNormal([7, 3, 2]);
-    const idx = [0, 2, 3, 6];
-    const g = gatherRows(x, idx);
-    expect(Array.from(g.dataSync())).toEqual(Array.from(tf.gather(x, tf.tensor1d(idx, 'int32')).dataSync()));
-    const back = scatterRows(x, idx, g);
-    expect(Array.from(back.dataSync())).toEqual(Array.from(x.dataSync()));
-    const changed = scatterRows(x, idx, g.mul(2));
-    const want = x.dataSync().slice();
-    for (const b of idx) for (let i = 0; i < 6; i++) want[b * 6 + i] *= 2;
-    expect(Array.from(changed.dataSync())).toEqual(Array.from(want));
-  });
+  for (const onHost of [true, false]) {
+    it(`mapRows (${onHost ? 'host row copies' : 'tf.gather, the GPU path'}) changes exactly the chosen rows, through f on those rows only`, () => {
+      const x = tf.randomNormal([7, 3, 2]);
+      const idx = [0, 2, 3, 6];
+      let seen: number[] = [];
+      const same = mapRows(x, idx, (r) => ((seen = Array.from(r.dataSync())), r), onHost);
+      expect(seen).toEqual(Array.from(tf.gather(x, tf.tensor1d(idx, 'int32')).dataSync()));
+      expect(Array.from(same.dataSync())).toEqual(Array.from(x.dataSync()));
+      const before = x.dataSync().slice();
+      const changed = mapRows(x, idx, (r) => r.mul(2), onHost);
+      const want = before.slice();
+      for (const b of idx) for (let i = 0; i < 6; i++) want[b * 6 + i] *= 2;
+      expect(Array.from(changed.dataSync())).toEqual(Array.from(want));
+      expect(Array.from(x.dataSync())).toEqual(Array.from(before)); // x itself untouched
+    });
+  }
 });

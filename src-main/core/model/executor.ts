@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runMargin } from './gate';
-import { gatherRows, scatterRows } from './ops';
+import { mapRows } from './ops';
 import type { ViT } from './vit';
 
 export interface DynamicInferOptions {
@@ -35,8 +35,7 @@ function runIndices(mask: Uint8Array): number[] {
 
 /** One layer on a subset: x[run] <- block(x[run]); the rest unchanged. [B, N, D] -> [B, N, D] */
 function runSubset(model: ViT, l: number, x: tf.Tensor3D, run: number[]): tf.Tensor3D {
-  const y = model.block(l, gatherRows(x, run) as tf.Tensor3D); // [R, N, D]
-  return scatterRows(x, run, y) as tf.Tensor3D;
+  return mapRows(x, run, (rows) => model.block(l, rows as tf.Tensor3D)) as tf.Tensor3D; // block on [R, N, D]
 }
 
 /** Greedy dynamic inference. [B, H, W, C] -> logits [B, K] and the executed-layer matrix. */

@@ -145,32 +145,31 @@ function rowsOnHost(): boolean {
   return HOST_ROW_BACKENDS.has(tf.getBackend());
 }
 
-/** Rows `idx` of x along axis 0. [B, ...] -> [R, ...] */
-export function gatherRows(x: tf.Tensor, idx: number[]): tf.Tensor {
-  if (!rowsOnHost()) return tf.gather(x, tf.tensor1d(idx, 'int32'));
-  const row = x.size / x.shape[0];
-  const src = x.dataSync() as Float32Array;
-  const out = new Float32Array(idx.length * row);
-  idx.forEach((b, i) => out.set(src.subarray(b * row, (b + 1) * row), i * row));
-  return tf.tensor(out, [idx.length, ...x.shape.slice(1)]);
-}
-
-/** x with rows `idx` replaced by the rows of `rows` (in order). [B, ...], [R, ...] -> [B, ...] */
-export function scatterRows(x: tf.Tensor, idx: number[], rows: tf.Tensor): tf.Tensor {
+/**
+ * x with rows `idx` (axis 0, ascending) replaced by f(x[idx]): the executor's gather, block, scatter.
+ * [B, ...] -> [B, ...], f: [R, ...] -> [R, ...]. On host backends x is read once and both row moves are
+ * memcpys; elsewhere it is tf.gather, and a concat put back in order by one more gather.
+ */
+export function mapRows(x: tf.Tensor, idx: number[], f: (rows: tf.Tensor) => tf.Tensor, onHost = rowsOnHost()): tf.Tensor {
   const B = x.shape[0];
-  if (!rowsOnHost()) {
+  if (!onHost) {
     const inIdx = new Uint8Array(B);
     for (const b of idx) inIdx[b] = 1;
     const rest: number[] = [];
     for (let b = 0; b < B; b++) if (!inIdx[b]) rest.push(b);
-    const inv = new Int32Array(B); // where sample b sits in concat([rows, x[rest]])
+    const inv = new Int32Array(B); // where sample b sits in concat([f(x[idx]), x[rest]])
     idx.forEach((b, i) => (inv[b] = i));
     rest.forEach((b, i) => (inv[b] = idx.length + i));
-    return tf.gather(tf.concat([rows, tf.gather(x, tf.tensor1d(rest, 'int32'))], 0), tf.tensor1d(inv, 'int32'));
+    const y = f(tf.gather(x, tf.tensor1d(idx, 'int32')));
+    return tf.gather(tf.concat([y, tf.gather(x, tf.tensor1d(rest, 'int32'))], 0), tf.tensor1d(inv, 'int32'));
   }
   const row = x.size / B;
+  // A copy we own: the cpu backend's dataSync returns its own storage.
   const out = (x.dataSync() as Float32Array).slice();
-  const src = rows.dataSync() as Float32Array;
-  idx.forEach((b, i) => out.set(src.subarray(i * row, (i + 1) * row), b * row));
+  const picked = new Float32Array(idx.length * row);
+  idx.forEach((b, i) => picked.set(out.subarray(b * row, (b + 1) * row), i * row));
+  const y = f(tf.tensor(picked, [idx.length, ...x.shape.slice(1)]));
+  const back = y.dataSync() as Float32Array;
+  idx.forEach((b, i) => out.set(back.subarray(i * row, (i + 1) * row), b * row));
   return tf.tensor(out, x.shape);
 }
