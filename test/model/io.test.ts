@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
-import { defaultMeta, forwardDynamic, loadModel, saveModel, ViT } from '../../src-main/core/model';
+import { datasetFor, defaultMeta, forwardDynamic, loadModel, saveModel, ViT } from '../../src-main/core/model';
 import { randomImages, smallConfig } from './helpers';
 
 let dir: string;
@@ -55,5 +55,16 @@ describe('save and load (tfjs model.json + weights.bin)', () => {
 
     await expect(loadModel(path.join(dir, 'nowhere'))).rejects.toThrow(/nowhere[/\\]model\.json: not found/);
     expect(tf.memory().numTensors).toBeGreaterThan(0);
+  });
+});
+
+describe('datasetFor', () => {
+  it('takes the dataset asked for, else the one the model names, else says which model and how to name one', () => {
+    const model = ViT.create(smallConfig(), 0);
+    const meta = defaultMeta(model, 'static');
+    model.dispose();
+    expect(datasetFor('m', { ...meta, dataset: { name: 'mnist', classNames: [], height: 28, width: 28, channels: 1, mean: [0], std: [1] } }, undefined, '--dataset')).toBe('mnist');
+    expect(datasetFor('m', { ...meta, dataset: undefined }, 'cifar10', '--dataset')).toBe('cifar10');
+    expect(() => datasetFor('/models/m1', { ...meta, dataset: undefined }, undefined, '--dataset')).toThrow('/models/m1: the model does not name its dataset; pass --dataset');
   });
 });

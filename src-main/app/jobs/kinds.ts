@@ -95,8 +95,7 @@ const agent = defineKind({
     ]);
     const from = ctx.modelDir(p.model);
     const { meta } = await io.readModelMeta(from);
-    const datasetName = p.dataset ?? meta.dataset?.name;
-    if (!datasetName) throw new Error(`model ${p.model} does not say which dataset it was trained on; pass dataset`);
+    const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
     const data = await loadDataset(datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
@@ -129,8 +128,7 @@ const evaluate = defineKind({
       import('../../core/model/io'),
     ]);
     const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
-    const datasetName = p.dataset ?? meta.dataset?.name;
-    if (!datasetName) throw new Error(`model ${p.model} does not say which dataset it was trained on; pass dataset`);
+    const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
     const data = await loadDataset(datasetName);
     const r = await core.evaluate(model, data[p.split], data.info, {
       mode: meta.kind,

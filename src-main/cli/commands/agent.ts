@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
-import { readModelMeta } from '../../core/model';
+import { datasetFor, readModelMeta } from '../../core/model';
 import { evaluateSaved, trainAgent, type AdvantageMode } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -35,8 +35,7 @@ export const command = defineCommand(
     const advantage = String(flags.advantage);
     if (advantage !== 'baseline' && advantage !== 'reference') throw new UsageError(`--advantage must be baseline or reference, got "${advantage}"`);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const name = (flags.dataset as string | undefined) ?? (await readModelMeta(from)).meta.dataset?.name;
-    if (!name) throw new UsageError(`${from}: the model does not name its dataset; pass --dataset`);
+    const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name, {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
       ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
-import { loadModel } from '../../core/model';
+import { datasetFor, loadModel } from '../../core/model';
 import { evaluate } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -23,8 +23,7 @@ export const command = defineCommand(
     if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val, got "${split}"`);
     await initBackend(flags.backend as BackendName | 'auto');
     const { model, meta } = await loadModel(dir);
-    const name = (flags.dataset as string | undefined) ?? meta.dataset?.name;
-    if (!name) throw new UsageError(`${dir}: the model does not name its dataset; pass --dataset`);
+    const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
     const bar = io.progress('eval');

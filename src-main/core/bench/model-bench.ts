@@ -10,7 +10,7 @@ import { backendInfo, type BackendInfo } from '../backend';
 import { loadDataset, normalizeBatch, type Dataset } from '../data';
 import { forwardDynamic } from '../model/executor';
 import { flopCounts, idealSpeedup, paramCounts } from '../model/flops';
-import { loadModel, type ModelMeta } from '../model/io';
+import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { hardwareInventory, type HardwareInventory } from '../telemetry/inventory';
 import { TelemetrySampler, type TelemetrySummary } from '../telemetry/sampler';
@@ -125,8 +125,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const { model, meta } = await loadModel(opts.model);
   const staticLoaded = opts.staticModel ? await loadModel(opts.staticModel) : null;
   const baseline = staticLoaded?.model ?? model;
-  const datasetName = opts.dataset ?? (meta as ModelMeta).dataset?.name;
-  if (!datasetName) throw new Error(`${opts.model}: the model does not name its dataset; pass --dataset`);
+  const datasetName = datasetFor(opts.model, meta, opts.dataset, '--dataset');
   const data: Dataset = await loadDataset(datasetName);
   const split = data[opts.split ?? 'test'];
   if (split.height !== model.config.imageSize || split.channels !== model.config.channels) {

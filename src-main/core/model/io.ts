@@ -44,6 +44,16 @@ export interface ModelMeta {
 
 export class ModelFormatError extends Error {}
 
+/**
+ * The dataset to run a model on: the one asked for, else the one the model's metadata names.
+ * `howToAsk` tells the user how to name one (a CLI flag, a job parameter) when neither is there.
+ */
+export function datasetFor(modelDir: string, meta: ModelMeta, asked: string | undefined, howToAsk: string): string {
+  const name = asked ?? meta.dataset?.name;
+  if (!name) throw new Error(`${modelDir}: the model does not name its dataset; pass ${howToAsk}`);
+  return name;
+}
+
 export function defaultMeta(model: ViT, kind: ModelMeta['kind']): ModelMeta {
   return { schemaVersion: MODEL_SCHEMA_VERSION, kind, config: model.config, costs: model.costs };
 }

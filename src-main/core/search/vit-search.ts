@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
 import { loadDataset, type Dataset } from '../data';
-import { loadModel, type ModelMeta } from '../model/io';
+import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { evaluate, type EvalResult } from '../train/evaluate';
 import { hypervolume } from './hypervolume';
@@ -261,8 +261,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const alpha = opts.alpha ?? (typeof agentAlpha === 'number' ? agentAlpha : 3);
     if (!(alpha >= 0 && Number.isFinite(alpha))) throw new Error(`search: alpha must be a number >= 0, got ${alpha}`);
 
-    const datasetName = opts.data?.info.name ?? opts.dataset ?? meta.dataset?.name;
-    if (!datasetName) throw new Error(`${modelDir}: the model does not name its dataset; pass one`);
+    const datasetName = opts.data?.info.name ?? datasetFor(modelDir, meta, opts.dataset, 'a dataset');
     progress(0, `loading ${datasetName}`);
     const data = opts.data ?? (await loadDataset(datasetName));
     checkDataFits(data, model, modelDir);
