@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runMargin } from './gate';
-import { mapRows } from './ops';
+import { mapRows } from './rows';
 import type { ViT } from './vit';
 
 export interface DynamicInferOptions {
