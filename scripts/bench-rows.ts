@@ -41,6 +41,15 @@ for (const [name, f] of Object.entries(what)) {
   results[name] = Object.fromEntries(moves.map((m) => [m, median(times[m])])) as Record<RowMoves, number>;
 }
 console.log(`backend ${backend.name}; micro ViT layer, batch ${B}, ${run.length} samples run it; CPU ms per call, median of ${rounds}`);
-console.log(table(['what', ...moves.map((m) => `${m} ms`), 'host / wasm-heap', 'gather / wasm-heap'],
-  Object.entries(results).map(([name, r]) => [name, ...moves.map((m) => r[m].toFixed(3)), (r.host / r['wasm-heap']).toFixed(2), (r.gather / r['wasm-heap']).toFixed(2)])));
+console.log(
+  table(
+    ['what', ...moves.map((m) => `${m} ms`), 'host / wasm-heap', 'gather / wasm-heap'],
+    Object.entries(results).map(([name, r]) => [
+      name,
+      ...moves.map((m) => r[m].toFixed(3)),
+      (r.host / r['wasm-heap']).toFixed(2),
+      (r.gather / r['wasm-heap']).toFixed(2),
+    ]),
+  ),
+);
 console.log(JSON.stringify({ backend: backend.name, batch: B, runs: run.length, rounds, cpuMs: results }));
