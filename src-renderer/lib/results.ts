@@ -3,15 +3,9 @@
  * the keys a view needs are there so a wrong or older result fails with a sentence, not a blank chart.
  */
 
-export interface GalleryItem {
-  index: number;
-  label: number;
-  prediction: number;
-  /** executed[l] = 1 when layer l ran for this image. */
-  executed: number[];
-  /** A PNG as base64 (with or without the data: prefix). */
-  image: string;
-}
+import type { GalleryItem } from '../../src-main/core/train/gallery';
+
+export type { GalleryItem };
 
 export interface EvalResult {
   accuracy: number;

@@ -89,7 +89,22 @@ export interface GenerationSummary {
   hypervolume: number;
 }
 
-export interface FrontPoint {
+/** One genome and what it scored on validation. */
+interface GenomeOnValidation {
+  /** Original indices of the pruned layers. */
+  prunedLayers: number[];
+  /** [L] gate bias per original layer (0 for pruned layers). */
+  gateBias: number[];
+  valAccuracy: number;
+  valReward: number;
+  valExecutedCost: number;
+  valExecutedLayers: number;
+  valLatencyMs: number;
+  /** Minimised objective vector on validation. */
+  objectives: number[];
+}
+
+export interface FrontPoint extends GenomeOnValidation {
   /** Position in `front` (sorted by validation executed cost, ascending). */
   index: number;
   /** Test accuracy. */
@@ -97,33 +112,14 @@ export interface FrontPoint {
   /** Test mean executed layer cost, fraction of the total. */
   meanExecutedCost: number;
   meanExecutedLayers: number;
-  valAccuracy: number;
-  valReward: number;
-  valExecutedCost: number;
-  valExecutedLayers: number;
-  valLatencyMs: number;
-  /** Original indices of the pruned layers. */
-  prunedLayers: number[];
   prunedFraction: number;
-  /** [L] gate bias per original layer (0 for pruned layers). */
-  gateBias: number[];
-  /** Minimised objective vector on validation. */
-  objectives: number[];
   /** Id in `evaluated`. */
   evaluation: number;
 }
 
-export interface EvaluatedRecord {
+export interface EvaluatedRecord extends GenomeOnValidation {
   id: number;
   generation: number;
-  prunedLayers: number[];
-  gateBias: number[];
-  valAccuracy: number;
-  valReward: number;
-  valExecutedCost: number;
-  valExecutedLayers: number;
-  valLatencyMs: number;
-  objectives: number[];
   feasible: boolean;
 }
 
