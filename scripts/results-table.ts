@@ -24,7 +24,7 @@ const b256 = bench?.batches?.find((b: { batchSize: number }) => b.batchSize === 
 const speedup = b256?.speedup ? `${b256.speedup.toFixed(2)}x` : '-';
 
 const rows = [
-  ['static micro ViT', r.static?.epochs, min(r.static?.wallSeconds), pct(r.static?.staticAccuracy), '-', '1.000', '8.00', '1.00x'],
+  [`static micro ViT${r.static?.layerDrop ? `, LayerDrop ${r.static.layerDrop}` : ''}`, r.static?.epochs, min(r.static?.wallSeconds), pct(r.static?.staticAccuracy), '-', '1.000', '8.00', '1.00x'],
   [`dynamic, alpha ${r.dynamic?.alpha}`, `+${r.dynamic?.epochs}`, min(r.dynamic?.wallSeconds), pct(r.dynamic?.staticAccuracy), pct(r.dynamic?.dynamicAccuracy), r.dynamic?.meanExecutedCost?.toFixed(3), r.dynamic?.meanExecutedLayers?.toFixed(2), speedup],
   [`dynamic, alpha ${r.dynamicLargeAlpha?.alpha}`, `+${r.dynamicLargeAlpha?.epochs}`, min(r.dynamicLargeAlpha?.wallSeconds), pct(r.dynamicLargeAlpha?.staticAccuracy), pct(r.dynamicLargeAlpha?.dynamicAccuracy), r.dynamicLargeAlpha?.meanExecutedCost?.toFixed(3), r.dynamicLargeAlpha?.meanExecutedLayers?.toFixed(2), '-'],
 ];
@@ -33,6 +33,30 @@ const transfer = [
   ['fine-tuned on classes 5-9 (new head, agent kept)', `${r.transferFineTuned?.epochs}`, pct(r.transferFineTuned?.dynamicAccuracy), r.transferFineTuned?.meanExecutedCost?.toFixed(3)],
   ['from scratch on classes 5-9, same budget', `${r.transferScratchStatic?.epochs} + ${r.transferScratchDynamic?.epochs}`, pct(r.transferScratchDynamic?.dynamicAccuracy), r.transferScratchDynamic?.meanExecutedCost?.toFixed(3)],
 ];
+// The LayerDrop ablation: the main part with other rates (`--part ablation`), the agent stage unchanged.
+const ablation = [
+  ...[0, 0.2].map((rate) => ({ rate, s: r[`ablationStaticLayerDrop${rate}`], d: r[`ablationDynamicLayerDrop${rate}`], main: false })),
+  { rate: r.static?.layerDrop ?? 0, s: r.static, d: r.dynamic, main: true },
+]
+  .filter((a) => a.s)
+  .sort((a, b) => a.rate - b.rate);
+const ablationRows = ablation.map((a) => [
+  `${a.rate}${a.main ? ' (the demo models)' : ''}`,
+  pct(a.s?.staticAccuracy),
+  pct(a.d?.dynamicAccuracy),
+  a.d?.meanExecutedCost?.toFixed(3) ?? '-',
+  a.d?.meanExecutedLayers?.toFixed(2) ?? '-',
+  a.d ? `${((a.d.dynamicAccuracy - a.s.staticAccuracy) * 100).toFixed(2)}` : '-',
+]);
+const ablationNotes = ablation.filter((a) => a.s?.provenance).map((a) => `LayerDrop ${a.rate}: ${a.s.provenance}.`);
+const mainRow = ablation.find((a) => a.main);
+const without = ablation.find((a) => a.rate === 0 && !a.main);
+const rowText = (a: (typeof ablation)[number]) =>
+  `${pct(a.d?.dynamicAccuracy)} at ${((a.d?.meanExecutedCost ?? NaN) * 100).toFixed(1)}% of the layer cost, ${(((a.d?.dynamicAccuracy ?? NaN) - a.s.staticAccuracy) * 100).toFixed(2)} points from its static model`;
+const ablationSentence =
+  mainRow?.d && without?.d && mainRow.rate > 0
+    ? `With LayerDrop ${mainRow.rate} the twin reaches ${rowText(mainRow)}; without LayerDrop, ${rowText(without)}.`
+    : '';
 const benchRows = (bench?.batches ?? []).map((b: any) =>
   b.skipped
     ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '']
@@ -94,6 +118,17 @@ Against the targets:
 ${targets.map((t) => `- ${t}`).join('\n')}
 
 ${layerSentence}
+
+## What LayerDrop buys the dynamic twin
+
+The static model is trained with LayerDrop (each layer skipped, as the identity, for a sample with this chance in
+every training step), so that it still works when layers are missing, which is what the agent exploits.
+\`npm run train:demo -- --part ablation\` trains the main part with the other rates; the agent
+stage is the same in every row (alpha ${r.dynamic?.alpha}, ${r.dynamic?.epochs} epochs, same seed).
+
+${ablation.length > 1 ? table(['LayerDrop', 'static test accuracy', 'dynamic accuracy', 'executed cost', 'layers', 'dynamic - static (points)'], ablationRows) : '(ablation not run yet)'}
+
+${[ablationSentence, ...ablationNotes].filter(Boolean).join(' ')}
 
 ## Transfer (split-transfer protocol)
 

@@ -4,6 +4,8 @@
  *
  *   main     static micro ViT -> dynamic twin (alpha 0.15); large: the same with a larger alpha (1.0)
  *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
+ *   ablation (not part of `all`) the main part with other LayerDrop rates for the static model (0 and 0.2),
+ *            the agent stage unchanged: what LayerDrop buys the dynamic twin
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
  * run continues where it stopped: run the same command again. `--part main|large|transfer|all` (default
@@ -26,6 +28,9 @@ const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf
 
 const E = {
   staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 20),
+  /** LayerDrop of the main static model: a backbone that tolerates missing layers (static.ts). */
+  staticLayerDrop: 0.1,
+  ablationLayerDrop: [0, 0.2],
   agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 3),
   alpha: 0.15,
   alphaLarge: 1.0,
@@ -70,12 +75,12 @@ async function testScores(dir: string, data: Dataset, dynamic: boolean) {
   };
 }
 
-async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number) {
+async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number, layerDrop = 0) {
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
-  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
   r.model.dispose();
-  await record(name, { stage: 'static', epochs, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
+  await record(name, { stage: 'static', epochs, layerDrop, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
@@ -103,12 +108,13 @@ async function main() {
   const backend = await initBackend();
   await record('backend', backend);
   const t0 = Date.now();
+  if (!['main', 'large', 'transfer', 'all', 'ablation'].includes(part)) throw new Error(`--part must be main, large, transfer, all or ablation, got "${part}"`);
   if (part === 'main' || part === 'all') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     await record('dataset', { source: data.info.source, train: data.train.count, val: data.val.count, test: data.test.count });
     const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
     const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
-    await stageStatic('static', staticDir, data, E.staticEpochs, 0);
+    await stageStatic('static', staticDir, data, E.staticEpochs, 0, E.staticLayerDrop);
     await stageAgent('dynamic', staticDir, dynDir, data, E.agentEpochs, E.alpha, 1);
     await writeDemoMeta(staticDir, 'Fashion-MNIST micro ViT (static)', 'static');
     await writeDemoMeta(dynDir, `Fashion-MNIST micro ViT (dynamic, alpha ${E.alpha})`, 'dynamic');
@@ -131,6 +137,14 @@ async function main() {
     const scratchStatic = path.join(WORK, 'transfer-scratch-static');
     await stageStatic('transferScratchStatic', scratchStatic, dst, E.transferEpochs - 1, 13);
     await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, 1, E.transferAlpha, 14);
+  }
+  if (part === 'ablation') {
+    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    for (const rate of E.ablationLayerDrop) {
+      const staticDir = path.join(WORK, `ablation-layerdrop-${rate}-static`);
+      await stageStatic(`ablationStaticLayerDrop${rate}`, staticDir, data, E.staticEpochs, 0, rate);
+      await stageAgent(`ablationDynamicLayerDrop${rate}`, staticDir, path.join(WORK, `ablation-layerdrop-${rate}-dynamic`), data, E.agentEpochs, E.alpha, 1);
+    }
   }
   await record(`wall_${part}`, (Date.now() - t0) / 1000);
   console.error(`train:demo (${part}) finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);

@@ -70,7 +70,7 @@ const train = defineKind({
     const data = await loadDataset(p.dataset, dataOptions(p));
     const preset = p.preset as Parameters<typeof core.trainStatic>[0]['preset'];
     const result = await core.trainStatic(
-      { data, preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, seed: p.seed, out: ctx.outputModelDir },
+      { data, preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, layerDrop: p.layerDrop, seed: p.seed, out: ctx.outputModelDir },
       trainHooks(ctx, p.checkpointEvery),
     );
     result.model.dispose();

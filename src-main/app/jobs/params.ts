@@ -50,6 +50,8 @@ export const TrainParams = z.strictObject({
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
   learningRate: learningRate.optional(),
+  /** LayerDrop: chance that a layer is skipped per image in training, so the backbone tolerates skipping. */
+  layerDrop: z.number().min(0).max(0.9).default(0),
   ...trainingData,
   seed,
   /** Display name of the produced model. */

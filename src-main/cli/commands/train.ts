@@ -20,6 +20,7 @@ export const command = defineCommand(
     lr: { type: 'number', help: 'peak learning rate (AdamW, warm-up then cosine)', default: 1e-3 },
     'weight-decay': { type: 'number', help: 'decoupled weight decay on weight matrices', default: 0.05 },
     'label-smoothing': { type: 'number', help: 'label smoothing', default: 0.1 },
+    'layer-drop': { type: 'number', help: 'LayerDrop: chance a layer is skipped per image in training (a backbone that tolerates skipping)', default: 0 },
     'no-augment': { type: 'boolean', help: 'turn off random-crop / flip augmentation' },
     seed: { type: 'number', help: 'seed', default: 0 },
     limit: { type: 'number', help: 'use only the first N training images (quick runs)' },
@@ -50,7 +51,7 @@ export const command = defineCommand(
     const r = await trainStatic(
       {
         data, preset, epochs: Number(flags.epochs), out, batchSize: Number(flags['batch-size']), lr: Number(flags.lr),
-        weightDecay: Number(flags['weight-decay']), labelSmoothing: Number(flags['label-smoothing']), augment: !flags['no-augment'],
+        weightDecay: Number(flags['weight-decay']), labelSmoothing: Number(flags['label-smoothing']), layerDrop: Number(flags['layer-drop']), augment: !flags['no-augment'],
         seed: Number(flags.seed), provenance: { command: `skipvit train ${process.argv.slice(3).join(' ')}` },
       },
       { onProgress: trainProgress(io, 'train'), signal: interruptSignal(io), resume: Boolean(flags.resume), checkpointEvery: Number(flags['checkpoint-every']) },

@@ -81,10 +81,19 @@ export class ViT {
     return logits;
   }
 
-  /** Static path for training: one graph, all intermediates kept for the backward pass. [B, K] */
-  forwardStaticTrain(images: tf.Tensor4D): tf.Tensor2D {
-    let x = this.embed(images);
-    for (let l = 0; l < this.depth; l++) x = this.block(l, x);
+  /**
+   * Static path for training: one graph, all intermediates kept for the backward pass. [B, K]
+   * `keep` (optional, [L*B], 1 = run, 0 = skip; layer-major like the dynamic path's uniforms) is LayerDrop:
+   * a skipped layer is the identity for that sample, x <- x + keep * (block(x) - x).
+   */
+  forwardStaticTrain(images: tf.Tensor4D, keep?: Float32Array): tf.Tensor2D {
+    const B = images.shape[0];
+    if (keep && keep.length !== this.depth * B) throw new Error(`keep must have L*B = ${this.depth * B} values, got ${keep.length}`);
+    let x = this.embed(images); // [B, N, D]
+    for (let l = 0; l < this.depth; l++) {
+      const y = this.block(l, x);
+      x = keep ? (x.add(y.sub(x).mul(tf.tensor3d(keep.subarray(l * B, (l + 1) * B), [B, 1, 1]))) as tf.Tensor3D) : y;
+    }
     return this.classify(x);
   }
 

@@ -30,6 +30,12 @@ export interface StaticTrainOptions {
   labelSmoothing?: number; // default 0.1
   clipNorm?: number; // default 1.0
   augment?: boolean; // default true
+  /**
+   * LayerDrop: the chance that a layer is skipped (the identity) for a sample in a training step; default 0.
+   * A backbone trained this way still works when layers are missing, which is what the dynamic twin's agent
+   * exploits (Fan et al. 2019). `npm run bench:layerdrop` measures it.
+   */
+  layerDrop?: number;
   seed?: number; // default 0
   /** Model folder written with the best-validation weights. */
   out: string;
@@ -75,13 +81,15 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
   const optimizer = new AdamW(backboneVars, isDecayed, { weightDecay: opts.weightDecay ?? 0.05 });
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
+  const layerDrop = opts.layerDrop ?? 0;
+  if (!(layerDrop >= 0 && layerDrop < 1)) throw new Error(`layerDrop must be in [0, 1), got ${layerDrop}`);
   const meta: ModelMeta = {
     ...defaultMeta(model, 'static'),
     dataset: datasetMeta(opts.data),
     preset: opts.preset,
     training: {
       kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay: opts.weightDecay ?? 0.05,
-      labelSmoothing: smoothing, clipNorm: clip, augment: opts.augment ?? true, seed, backend: backendInfo()?.name ?? null,
+      labelSmoothing: smoothing, clipNorm: clip, layerDrop, augment: opts.augment ?? true, seed, backend: backendInfo()?.name ?? null,
       ...opts.provenance,
     },
   };
@@ -89,12 +97,14 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
     const result = await runLoop({
       model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
       optimizers: { backbone: optimizer }, out: opts.out, hooks,
-      step: ({ x, y, step }) => {
+      step: ({ x, y, step, rng }) => {
         const lr = learningRate(schedule, step);
+        // Drawn only when LayerDrop is on, so runs without it keep their random stream.
+        const keep = layerDrop > 0 ? rng.uniforms(y.length * model.depth).map((u) => (u < layerDrop ? 0 : 1)) : undefined;
         return tf.tidy(() => {
           let logitsOut: tf.Tensor2D | null = null;
           const { value, grads } = namedGrads(() => {
-            const logits = model.forwardStaticTrain(x);
+            const logits = model.forwardStaticTrain(x, keep);
             logitsOut = tf.keep(logits);
             return smoothedCrossEntropy(logits, y, smoothing);
           }, backboneVars);
