@@ -105,10 +105,11 @@ async function writeDemoMeta(dir: string, name: string, key: string): Promise<vo
 }
 
 async function main() {
+  // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
+  if (!['main', 'large', 'transfer', 'all', 'ablation'].includes(part)) throw new Error(`--part must be main, large, transfer, all or ablation, got "${part}"`);
   const backend = await initBackend();
   await record('backend', backend);
   const t0 = Date.now();
-  if (!['main', 'large', 'transfer', 'all', 'ablation'].includes(part)) throw new Error(`--part must be main, large, transfer, all or ablation, got "${part}"`);
   if (part === 'main' || part === 'all') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     await record('dataset', { source: data.info.source, train: data.train.count, val: data.val.count, test: data.test.count });

@@ -12,6 +12,14 @@ import { classTokenState, gateLogits, valueEstimate } from './gate';
 import { layerNorm, linear } from './ops';
 import { disposeParams, initParams, namedVariables, type ViTParams } from './params';
 
+/**
+ * A layer run for some samples and skipped (the identity) for the others, by masking, for the training paths
+ * where gradients must reach every block: x + run * (y - x). x, y [B, N, D]; run [B] of 0/1.
+ */
+function runWhere(x: tf.Tensor3D, y: tf.Tensor3D, run: tf.Tensor1D): tf.Tensor3D {
+  return x.add(y.sub(x).mul(run.reshape([run.shape[0], 1, 1])));
+}
+
 export interface DynamicTrainOutput {
   logits: tf.Tensor2D; // [B, K]
   actions: tf.Tensor2D; // [B, L], 1 = ran, 0 = skipped
@@ -92,7 +100,7 @@ export class ViT {
     let x = this.embed(images); // [B, N, D]
     for (let l = 0; l < this.depth; l++) {
       const y = this.block(l, x);
-      x = keep ? (x.add(y.sub(x).mul(tf.tensor3d(keep.subarray(l * B, (l + 1) * B), [B, 1, 1]))) as tf.Tensor3D) : y;
+      x = keep ? runWhere(x, y, tf.tensor1d(keep.subarray(l * B, (l + 1) * B))) : y;
     }
     return this.classify(x);
   }
@@ -131,7 +139,7 @@ export class ViT {
         actions.push(a);
         runProbs.push(pRun);
         const y = this.block(l, x);
-        x = x.add(y.sub(x).mul(a.reshape([B, 1, 1]))) as tf.Tensor3D;
+        x = runWhere(x, y, a);
       }
       return {
         logits: this.classify(x),

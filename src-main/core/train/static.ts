@@ -33,7 +33,7 @@ export interface StaticTrainOptions {
   /**
    * LayerDrop: the chance that a layer is skipped (the identity) for a sample in a training step; default 0.
    * A backbone trained this way still works when layers are missing, which is what the dynamic twin's agent
-   * exploits (Fan et al. 2019). `npm run bench:layerdrop` measures it.
+   * exploits (Fan et al. 2019). `npm run train:demo -- --part ablation` measures it (docs/results/fashion-mnist.md).
    */
   layerDrop?: number;
   seed?: number; // default 0
