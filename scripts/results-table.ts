@@ -25,23 +25,25 @@ const speedup = b256?.speedup ? `${b256.speedup.toFixed(2)}x` : '-';
 
 const rows = [
   [`static micro ViT${r.static?.layerDrop ? `, LayerDrop ${r.static.layerDrop}` : ''}`, r.static?.epochs, min(r.static?.wallSeconds), pct(r.static?.staticAccuracy), '-', '1.000', '8.00', '1.00x'],
-  [`dynamic, alpha ${r.dynamic?.alpha}`, `+${r.dynamic?.epochs}`, min(r.dynamic?.wallSeconds), pct(r.dynamic?.staticAccuracy), pct(r.dynamic?.dynamicAccuracy), r.dynamic?.meanExecutedCost?.toFixed(3), r.dynamic?.meanExecutedLayers?.toFixed(2), speedup],
-  [`dynamic, alpha ${r.dynamicLargeAlpha?.alpha}`, `+${r.dynamicLargeAlpha?.epochs}`, min(r.dynamicLargeAlpha?.wallSeconds), pct(r.dynamicLargeAlpha?.staticAccuracy), pct(r.dynamicLargeAlpha?.dynamicAccuracy), r.dynamicLargeAlpha?.meanExecutedCost?.toFixed(3), r.dynamicLargeAlpha?.meanExecutedLayers?.toFixed(2), '-'],
+  [`dynamic, alpha ${r.dynamic?.alpha}${r.dynamic?.reward ? `, ${r.dynamic.reward} reward` : ''}`, `+${r.dynamic?.epochs}`, min(r.dynamic?.wallSeconds), pct(r.dynamic?.staticAccuracy), pct(r.dynamic?.dynamicAccuracy), r.dynamic?.meanExecutedCost?.toFixed(3), r.dynamic?.meanExecutedLayers?.toFixed(2), speedup],
+  [`dynamic, alpha ${r.dynamicLargeAlpha?.alpha}${r.dynamicLargeAlpha?.reward ? `, ${r.dynamicLargeAlpha.reward} reward` : ''}`, `+${r.dynamicLargeAlpha?.epochs}`, min(r.dynamicLargeAlpha?.wallSeconds), pct(r.dynamicLargeAlpha?.staticAccuracy), pct(r.dynamicLargeAlpha?.dynamicAccuracy), r.dynamicLargeAlpha?.meanExecutedCost?.toFixed(3), r.dynamicLargeAlpha?.meanExecutedLayers?.toFixed(2), '-'],
 ];
 const transfer = [
   ['source: classes 0-4, static then dynamic', `${r.transferSourceStatic?.epochs} + ${r.transferSourceDynamic?.epochs}`, pct(r.transferSourceDynamic?.dynamicAccuracy), r.transferSourceDynamic?.meanExecutedCost?.toFixed(3)],
   ['fine-tuned on classes 5-9 (new head, agent kept)', `${r.transferFineTuned?.epochs}`, pct(r.transferFineTuned?.dynamicAccuracy), r.transferFineTuned?.meanExecutedCost?.toFixed(3)],
   ['from scratch on classes 5-9, same budget', `${r.transferScratchStatic?.epochs} + ${r.transferScratchDynamic?.epochs}`, pct(r.transferScratchDynamic?.dynamicAccuracy), r.transferScratchDynamic?.meanExecutedCost?.toFixed(3)],
 ];
-// The LayerDrop ablation: the main part with other rates (`--part ablation`), the agent stage unchanged.
+// The LayerDrop ablation: the main part with other rates (`--part ablation`). Every row has the same agent stage
+// (train-demo.ts E.ablationAgent); on the main static model that stage is `--part reward`'s row of the same reward and alpha.
+const ldAgent = r.ablationDynamicLayerDrop0 ?? { reward: 'correct', alpha: 0.15, epochs: r.dynamic?.epochs };
 const ablation = [
   ...[0, 0.2].map((rate) => ({ rate, s: r[`ablationStaticLayerDrop${rate}`], d: r[`ablationDynamicLayerDrop${rate}`], main: false })),
-  { rate: r.static?.layerDrop ?? 0, s: r.static, d: r.dynamic, main: true },
+  { rate: r.static?.layerDrop ?? 0, s: r.static, d: r[`reward_${ldAgent.reward ?? 'correct'}_${ldAgent.alpha}`], main: true },
 ]
   .filter((a) => a.s)
   .sort((a, b) => a.rate - b.rate);
 const ablationRows = ablation.map((a) => [
-  `${a.rate}${a.main ? ' (the demo models)' : ''}`,
+  `${a.rate}${a.main ? ' (the demo static model)' : ''}`,
   pct(a.s?.staticAccuracy),
   pct(a.d?.dynamicAccuracy),
   a.d?.meanExecutedCost?.toFixed(3) ?? '-',
@@ -96,7 +98,59 @@ const layerSentence = layerRates.length
     ` (${always.length ? `layer${always.length > 1 ? 's' : ''} ${always.join(', ')} run for nearly every image` : 'no layer runs for every image'}${rarely.length ? `, layer${rarely.length > 1 ? 's' : ''} ${rarely.join(', ')} for almost none` : ''}).` +
     (memoryRatio !== undefined ? ` Working-memory ratio dynamic/static at batch 256: ${memoryRatio.toFixed(2)}${memoryRatio > 0.99 ? ' (the peak is reached in a layer that every image runs, so skipping does not lower it)' : ''}.` : '')
   : '';
-const parts = (['main', 'large', 'transfer'] as const).map((p) => `${p} ${min(r[`wall_${p}`])}`).join(', ');
+// Wall time per part as the sum of its stages' own wall times: a stage skipped on a rerun (its output kept)
+// keeps the time it took when it ran, so the sum is what the part costs from empty checkpoints.
+const PART_STAGES = {
+  main: ['static', 'dynamic'],
+  large: ['dynamicLargeAlpha'],
+  transfer: ['transferSourceStatic', 'transferSourceDynamic', 'transferFineTuned', 'transferScratchStatic', 'transferScratchDynamic'],
+} as const;
+const partWall = (stages: readonly string[]) => stages.reduce((a, k) => a + (r[k]?.wallSeconds ?? NaN), 0);
+const parts = Object.entries(PART_STAGES)
+  .map(([p, stages]) => `${p} ${min(partWall(stages))} (${stages.map((k) => `${k} ${min(r[k]?.wallSeconds)}`).join(' + ')})`)
+  .join('; ');
+
+// The reward ablation (`--part reward`): the agent stage on the main static model, each reward over alphas.
+type RewardRow = { reward: string; alpha: number; d: any };
+const rewardRows: RewardRow[] = Object.entries(r)
+  .flatMap(([k, d]) => (k.startsWith('reward_') ? [{ reward: k.split('_')[1], alpha: Number(k.split('_')[2]), d }] : []))
+  .sort((a, b) => a.reward.localeCompare(b.reward) || a.alpha - b.alpha);
+const rewardTable = rewardRows.map(({ reward, alpha, d }) => [
+  reward, alpha, pct(d.dynamicAccuracy), d.meanExecutedCost.toFixed(3), d.meanExecutedLayers.toFixed(2), pct(d.staticAccuracy),
+  ((d.dynamicAccuracy - (r.static?.staticAccuracy ?? NaN)) * 100).toFixed(2),
+]);
+/** Accuracy of one reward's curve at the given cost, read off the straight line between its two nearest points. */
+function accuracyAtCost(reward: string, cost: number): number | null {
+  const pts = rewardRows.filter((x) => x.reward === reward).map((x) => x.d).sort((a, b) => a.meanExecutedCost - b.meanExecutedCost);
+  const hi = pts.findIndex((d) => d.meanExecutedCost >= cost);
+  if (hi <= 0) return null;
+  const [a, b] = [pts[hi - 1], pts[hi]];
+  const t = (cost - a.meanExecutedCost) / (b.meanExecutedCost - a.meanExecutedCost);
+  return a.dynamicAccuracy + t * (b.dynamicAccuracy - a.dynamicAccuracy);
+}
+const rewardSentence = (() => {
+  // Every 5% of the layer cost where both curves have a point on each side.
+  const grid = Array.from({ length: 19 }, (_, i) => 0.05 * (i + 1));
+  const at = grid.map((c) => ({ c, conf: accuracyAtCost('confidence', c), corr: accuracyAtCost('correct', c) })).filter((x) => x.conf !== null && x.corr !== null);
+  if (!at.length) return '';
+  const diffs = at.map(({ conf, corr }) => (conf! - corr!) * 100);
+  // One seed per point: a test accuracy near 87% on 10,000 images has a standard error of about 0.33 points.
+  const verdict = diffs.every((x) => Math.abs(x) < 0.33)
+    ? 'Every difference is inside one standard error of a single test accuracy (about 0.33 points): over the costs both curves cover, the confidence reward is not measurably better.'
+    : diffs.every((x) => x > -0.33)
+      ? 'The confidence reward is ahead where the difference exceeds one standard error of a single test accuracy (about 0.33 points) and level elsewhere.'
+      : 'The curves cross by more than one standard error of a single test accuracy (about 0.33 points): neither reward is better everywhere.';
+  return 'Read off each curve at the same cost (straight lines between neighbouring alphas): ' +
+    at.map(({ c, conf, corr }) => `at ${(c * 100).toFixed(0)}% of the layer cost, confidence ${pct(conf!)} against correct ${pct(corr!)} (${((conf! - corr!) * 100 >= 0 ? '+' : '')}${((conf! - corr!) * 100).toFixed(2)} points)`).join('; ') + '. ' + verdict;
+})();
+// The main twin's longer agent stage beside the thesis reward trained as long (`--part reward`'s rewardLong row).
+const longRuns = [r.dynamic, ...Object.entries(r).flatMap(([k, d]) => (k.startsWith('rewardLong_') ? [d as any] : []))].filter((d) => d?.dynamicAccuracy !== undefined);
+const longRows = longRuns.map((d) => [d.reward ?? 'correct', d.alpha, d.epochs, pct(d.dynamicAccuracy), d.meanExecutedCost.toFixed(3), d.meanExecutedLayers.toFixed(2), ((d.dynamicAccuracy - (r.static?.staticAccuracy ?? NaN)) * 100).toFixed(2)]);
+const longNotes = longRuns.filter((d) => d.provenance).map((d) => `${d.reward} ${d.alpha}: ${d.provenance}.`);
+// One note per distinct provenance, naming the rows it covers.
+const rewardNotes = [...new Set(rewardRows.flatMap((x) => (x.d.provenance ? [x.d.provenance as string] : [])))].map(
+  (note) => `${rewardRows.filter((x) => x.d.provenance === note).map((x) => `${x.reward} ${x.alpha}`).join(', ')}: ${note}.`,
+);
 
 const md = `# Fashion-MNIST: the demo models
 
@@ -108,8 +162,9 @@ ran (reference costs, later layers dearer), "layers" the mean number of the 8 bl
 
 ${table(['model', 'epochs', 'wall time', 'static-path accuracy', 'dynamic accuracy', 'executed cost', 'layers', 'speedup @256'], rows)}
 
-How this run went: ${r.notes ?? 'one process per part, no restarts'}. Wall time per part (each part one process;
-\`--part main\`, \`--part large\` and \`--part transfer\` ran in parallel on the 2 cores): ${parts}.
+How this run went: ${r.notes ?? 'one process per part, no restarts'}. Wall time per part, the sum of its stages
+(\`--part main\`, \`--part large\` and \`--part transfer\` run in parallel on the 2 cores, so the command takes
+about as long as the main part): ${parts}.
 
 The dynamic rows are trained from the static model with the agent and joint fine-tuning of the backbone; the
 "static-path accuracy" of a dynamic row is that fine-tuned backbone run with every layer.
@@ -124,11 +179,30 @@ ${layerSentence}
 The static model is trained with LayerDrop (each layer skipped, as the identity, for a sample with this chance in
 every training step), so that it still works when layers are missing, which is what the agent exploits.
 \`npm run train:demo -- --part ablation\` trains the main part with the other rates; the agent
-stage is the same in every row (alpha ${r.dynamic?.alpha}, ${r.dynamic?.epochs} epochs, same seed).
+stage is the same in every row (${ldAgent.reward ?? 'correct'} reward, alpha ${ldAgent.alpha}, ${ldAgent.epochs} epochs, same seed).
 
 ${ablation.length > 1 ? table(['LayerDrop', 'static test accuracy', 'dynamic accuracy', 'executed cost', 'layers', 'dynamic - static (points)'], ablationRows) : '(ablation not run yet)'}
 
 ${[ablationSentence, ...ablationNotes].filter(Boolean).join(' ')}
+
+## What the reward pays for: correct (the thesis) or confidence (ours)
+
+The thesis pays the agent 1 for a right answer and 0 for a wrong one, so a skip that erodes the margin costs
+nothing until it flips the answer. Ours pays p(label), the softmax probability of the true class: the same scale,
+but every bit of certainty a skip costs is charged (\`src-main/core/train/rl.ts\`). \`npm run train:demo -- --part
+reward\` trains the agent stage on the main static model (${pct(r.static?.staticAccuracy)}) with each reward over a
+range of alphas, ${rewardRows[0]?.d.epochs ?? 3} epochs, seed 1, everything else as in the main part. The demo's twin uses
+the ${r.dynamic?.reward ?? 'correct'} reward at alpha ${r.dynamic?.alpha}, ${r.dynamic?.epochs} epochs.
+
+${rewardRows.length ? table(['reward', 'alpha', 'dynamic accuracy', 'executed cost', 'layers', 'static-path accuracy', 'dynamic - static (points)'], rewardTable) : '(not run yet)'}
+
+${[rewardSentence, ...rewardNotes].filter(Boolean).join(' ')}
+
+At the main twin's ${r.dynamic?.epochs} epochs (the first row is the demo twin itself):
+
+${table(['reward', 'alpha', 'epochs', 'dynamic accuracy', 'executed cost', 'layers', 'dynamic - static (points)'], longRows)}
+
+${longNotes.join(' ')}
 
 ## Transfer (split-transfer protocol)
 

@@ -2,22 +2,27 @@
  * `npm run train:demo`: trains the demo models on the real Fashion-MNIST (Debian's full copy when
  * installed, else the embedded subset) and records every figure in docs/results/fashion-mnist.json.
  *
- *   main     static micro ViT -> dynamic twin (alpha 0.15); large: the same with a larger alpha (1.0)
+ *   main     static micro ViT -> dynamic twin (alpha 0.2); large: the same with a larger alpha (1.0)
  *   transfer classes 0-4 static -> dynamic; fine-tune on 5-9 with a new head vs. from scratch on 5-9
  *   ablation (not part of `all`) the main part with other LayerDrop rates for the static model (0 and 0.2),
- *            the agent stage unchanged: what LayerDrop buys the dynamic twin
+ *            one agent stage for every rate: what LayerDrop buys the dynamic twin
+ *   reward   (not part of `all`) the agent stage on the main static model with each reward (rl.ts RewardMode)
+ *            over a range of alphas: the two accuracy/cost curves the choice of reward is judged by; and the
+ *            thesis reward at the main twin's epochs
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
- * run continues where it stopped: run the same command again. `--part main|large|transfer|all` (default
- * all, one after the other). To use two cores, run two processes: `--part main` and `--part transfer`,
- * then `--part large`, which waits for the static model and then trains beside the main part's agent.
+ * run continues where it stopped: run the same command again. `--part main|large|transfer|all|ablation|reward`
+ * (default all: main, transfer and large as three processes at once, so both cores train: transfer beside the
+ * main static stage, then large, which waits for the static model, beside the main agent stage).
  */
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src-main/core/backend';
 import { loadDataset, type Dataset } from '../src-main/core/data';
 import { loadModel } from '../src-main/core/model';
-import { evaluate, trainAgent, trainStatic, type TrainProgress } from '../src-main/core/train';
+import { evaluate, trainAgent, trainStatic, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,8 +36,18 @@ const E = {
   /** LayerDrop of the main static model: a backbone that tolerates missing layers (static.ts). */
   staticLayerDrop: 0.1,
   ablationLayerDrop: [0, 0.2],
-  agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 3),
-  alpha: 0.15,
+  /** The ablation's agent stage on every static model: the thesis reward at alpha 0.15, as when it was first run;
+   *  `--part reward` trains the same stage on the main static model (its `reward_correct_0.15` row). */
+  ablationAgent: { alpha: 0.15, reward: 'correct' as RewardMode },
+  agentEpochs: Number(process.env.DEMO_AGENT_EPOCHS ?? 5),
+  /** The agent stage of the `ablation` and `reward` comparisons: shorter, since each trains several. */
+  comparisonEpochs: 3,
+  /** The agent's reward in every part but `reward`: p(label) - alpha * cost (rl.ts). */
+  reward: 'confidence' as RewardMode,
+  alpha: 0.2,
+  rewardAlphas: [0.15, 0.2, 0.25, 0.3],
+  /** `--part reward` also trains the thesis reward at the main twin's epochs, to set beside the twin itself. */
+  rewardLong: { reward: 'correct' as RewardMode, alpha: 0.15 },
   alphaLarge: 1.0,
   transferAlpha: 1.0,
   largeEpochs: 2,
@@ -84,12 +99,20 @@ async function stageStatic(name: string, out: string, data: Dataset, epochs: num
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
-async function stageAgent(name: string, from: string, out: string, data: Dataset, epochs: number, alpha: number, seed: number, newHead = false) {
+interface AgentStage {
+  epochs: number;
+  alpha: number;
+  seed: number;
+  newHead?: boolean;
+  reward?: RewardMode;
+}
+
+async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward }: AgentStage) {
   if (await exists(path.join(out, 'DONE'))) return;
   const t0 = Date.now();
-  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
   r.model.dispose();
-  await record(name, { stage: 'agent', alpha, epochs, newHead, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
+  await record(name, { stage: 'agent', alpha, reward, epochs, newHead, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
@@ -104,50 +127,84 @@ async function writeDemoMeta(dir: string, name: string, key: string): Promise<vo
   await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify({ schemaVersion: 1, name, createdAt: new Date().toISOString(), metrics: { accuracy, ...metrics } }, null, 2) + '\n');
 }
 
+/** `--part all`: the three parts as child processes at once; resolves when all have ended, throws if one failed. */
+async function runAllParts(): Promise<void> {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const parts = ['main', 'transfer', 'large'];
+  const codes = await Promise.all(
+    parts.map(
+      (p) =>
+        new Promise<number>((resolve) => {
+          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p], { stdio: ['ignore', 'inherit', 'inherit'] });
+          child.on('error', () => resolve(1));
+          child.on('exit', (code) => resolve(code ?? 1));
+        }),
+    ),
+  );
+  const failed = parts.filter((_, i) => codes[i] !== 0);
+  if (failed.length) throw new Error(`train:demo: part ${failed.join(', ')} failed (see above); run the same command again to resume`);
+}
+
 async function main() {
   // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
-  if (!['main', 'large', 'transfer', 'all', 'ablation'].includes(part)) throw new Error(`--part must be main, large, transfer, all or ablation, got "${part}"`);
+  if (!['main', 'large', 'transfer', 'all', 'ablation', 'reward'].includes(part)) throw new Error(`--part must be main, large, transfer, all, ablation or reward, got "${part}"`);
+  const t0 = Date.now();
+  if (part === 'all') {
+    await runAllParts();
+    console.error(`train:demo finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+    return;
+  }
   const backend = await initBackend();
   await record('backend', backend);
-  const t0 = Date.now();
-  if (part === 'main' || part === 'all') {
+  if (part === 'main') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     await record('dataset', { source: data.info.source, train: data.train.count, val: data.val.count, test: data.test.count });
     const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
     const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
     await stageStatic('static', staticDir, data, E.staticEpochs, 0, E.staticLayerDrop);
-    await stageAgent('dynamic', staticDir, dynDir, data, E.agentEpochs, E.alpha, 1);
+    await stageAgent('dynamic', staticDir, dynDir, data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
     await writeDemoMeta(staticDir, 'Fashion-MNIST micro ViT (static)', 'static');
     await writeDemoMeta(dynDir, `Fashion-MNIST micro ViT (dynamic, alpha ${E.alpha})`, 'dynamic');
   }
-  if (part === 'large' || part === 'all') {
+  if (part === 'large') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
     while (!(await exists(path.join(staticDir, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
-    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-large-alpha'), data, E.largeEpochs, E.alphaLarge, 2);
+    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-large-alpha'), data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 });
   }
-  if (part === 'transfer' || part === 'all') {
+  if (part === 'transfer') {
     const src = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [0, 1, 2, 3, 4] });
     const dst = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [5, 6, 7, 8, 9] });
     const srcStatic = path.join(WORK, 'transfer-src-static');
     const srcDyn = path.join(WORK, 'transfer-src-dynamic');
     await stageStatic('transferSourceStatic', srcStatic, src, E.srcStatic, 10);
-    await stageAgent('transferSourceDynamic', srcStatic, srcDyn, src, E.srcAgent, E.transferAlpha, 11);
-    await stageAgent('transferFineTuned', srcDyn, path.join(WORK, 'transfer-finetuned'), dst, E.transferEpochs, E.transferAlpha, 12, true);
+    await stageAgent('transferSourceDynamic', srcStatic, srcDyn, src, { epochs: E.srcAgent, alpha: E.transferAlpha, seed: 11 });
+    await stageAgent('transferFineTuned', srcDyn, path.join(WORK, 'transfer-finetuned'), dst, { epochs: E.transferEpochs, alpha: E.transferAlpha, seed: 12, newHead: true });
     // Same budget from scratch: as many epochs on classes 5-9 as the fine-tune got, split static/agent.
     const scratchStatic = path.join(WORK, 'transfer-scratch-static');
     await stageStatic('transferScratchStatic', scratchStatic, dst, E.transferEpochs - 1, 13);
-    await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, 1, E.transferAlpha, 14);
+    await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, { epochs: 1, alpha: E.transferAlpha, seed: 14 });
   }
   if (part === 'ablation') {
     const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
     for (const rate of E.ablationLayerDrop) {
       const staticDir = path.join(WORK, `ablation-layerdrop-${rate}-static`);
       await stageStatic(`ablationStaticLayerDrop${rate}`, staticDir, data, E.staticEpochs, 0, rate);
-      await stageAgent(`ablationDynamicLayerDrop${rate}`, staticDir, path.join(WORK, `ablation-layerdrop-${rate}-dynamic`), data, E.agentEpochs, E.alpha, 1);
+      await stageAgent(`ablationDynamicLayerDrop${rate}`, staticDir, path.join(WORK, `ablation-layerdrop-${rate}-dynamic`), data, { epochs: E.comparisonEpochs, seed: 1, ...E.ablationAgent });
     }
   }
-  await record(`wall_${part}`, (Date.now() - t0) / 1000);
+  if (part === 'reward') {
+    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
+    for (const reward of ['correct', 'confidence'] as const) {
+      for (const alpha of E.rewardAlphas) {
+        await stageAgent(`reward_${reward}_${alpha}`, staticDir, path.join(WORK, `reward-${reward}-${alpha}`), data, { epochs: E.comparisonEpochs, alpha, seed: 1, reward });
+      }
+    }
+    const { reward, alpha } = E.rewardLong;
+    await stageAgent(`rewardLong_${reward}_${alpha}`, staticDir, path.join(WORK, `reward-long-${reward}-${alpha}`), data, { epochs: E.agentEpochs, alpha, seed: 1, reward });
+  }
+  // Each stage records its own wall time: a part's total is the sum of its stages (results-table.ts).
   console.error(`train:demo (${part}) finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
 }
 

@@ -22,3 +22,14 @@ describe('skipvit train --workspace', () => {
     expect(list.runs.map((x: { id: string; status: string }) => [x.id, x.status])).toEqual([[r.run, 'succeeded']]);
   });
 });
+
+describe('skipvit agent flags', () => {
+  it('refuses an unknown reward, naming the flag and the value, before touching the model', async () => {
+    const err = await run(['agent', '--model', 'no-such-model', '--out', 'no-such-out', '--reward', 'accuracy']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).not.toBe(0);
+    expect(err?.stderr).toContain('--reward must be correct or confidence, got "accuracy"');
+  });
+});

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
-import { advantages, agentLosses, discountedReturns, learningRate, rewards } from '../../src-main/core/train';
+import { advantages, agentLosses, discountedReturns, learningRate, rewardScores, rewards } from '../../src-main/core/train';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -17,6 +17,19 @@ describe('RL arithmetic, against values computed by hand', () => {
     const r = rewards(correct, actions, costs, 2);
     expect(r[0]).toBeCloseTo(1 - 2 * 0.4, 6); // 0.2
     expect(r[1]).toBeCloseTo(-2 * 0.2, 6); // -0.4
+  });
+
+  it('reward scores: 1[argmax = label] for the reference, softmax p(label) for confidence', () => {
+    // Two samples, three classes. Sample 0 is right (label 0), sample 1 wrong (label 2, argmax 1).
+    const logits = [2, 0, 0, 0, 1, 0];
+    const labels = [0, 2];
+    expect(Array.from(rewardScores(logits, labels, 3, 'correct'))).toEqual([1, 0]);
+    const c = rewardScores(logits, labels, 3, 'confidence');
+    const e = Math.E;
+    expect(c[0]).toBeCloseTo(e * e / (e * e + 2), 6); // 0.787
+    expect(c[1]).toBeCloseTo(1 / (e + 2), 6); // 0.212: wrong, but not worth nothing
+    // The reward is the score less the cost: sample 0 with layers 0 and 2 run at alpha 2.
+    expect(rewards(c, actions, costs, 2)[0]).toBeCloseTo(c[0] - 0.8, 6);
   });
 
   it('discounted returns G_t = r * gamma^(L-1-t)', () => {

@@ -99,7 +99,7 @@ const agent = defineKind({
     const data = await loadDataset(datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
-        data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, epochs: p.epochs,
+        data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward, epochs: p.epochs,
         batchSize: p.batchSize, agentLr: p.learningRate, seed: p.seed, out: ctx.outputModelDir,
       },
       trainHooks(ctx, p.checkpointEvery),

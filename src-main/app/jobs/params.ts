@@ -64,6 +64,8 @@ export const AgentParams = z.strictObject({
   dataset: DatasetNameSchema.optional(),
   alpha: z.number().min(0).max(100).default(3),
   gamma: z.number().min(0).max(1).default(0.9),
+  /** What the reward pays for the prediction: p(label) (ours) or 1[correct] (the thesis); see core/train/rl.ts. */
+  reward: z.enum(['confidence', 'correct']).default('confidence'),
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
   learningRate: learningRate.optional(),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { datasetFor, readModelMeta } from '../../core/model';
-import { evaluateSaved, trainAgent, type AdvantageMode } from '../../core/train';
+import { evaluateSaved, trainAgent, type AdvantageMode, type RewardMode } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { interruptSignal, trainProgress } from '../train-progress';
@@ -13,7 +13,7 @@ export const command = defineCommand(
   {
     model: { type: 'string', help: 'the model to start from (static: a fresh agent; dynamic: the agent is kept)' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
-    alpha: { type: 'number', help: 'cost weight in the reward r = correct - alpha * executed cost: larger skips more', default: 1 },
+    alpha: { type: 'number', help: 'cost weight in the reward r = p(label) - alpha * executed cost: larger skips more', default: 1 },
     gamma: { type: 'number', help: 'discount of the return over layers', default: 0.9 },
     epochs: { type: 'number', help: 'epochs', default: 3 },
     out: { type: 'string', help: 'model folder to write' },
@@ -22,6 +22,7 @@ export const command = defineCommand(
     'backbone-lr': { type: 'number', help: 'learning rate of the backbone\'s joint fine-tuning', default: 1e-4 },
     entropy: { type: 'number', help: 'entropy bonus, decayed to 0 over the run', default: 0.01 },
     advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns)', default: 'baseline' },
+    reward: { type: 'string', help: 'what the reward pays for the prediction: confidence (ours: p(label)) or correct (the thesis: 1 or 0)', default: 'confidence' },
     'freeze-backbone': { type: 'boolean', help: 'train the agent only' },
     'new-head': { type: 'boolean', help: 'transfer learning: a fresh classifier head for the dataset\'s classes' },
     classes: { type: 'list', help: 'keep only these class indices, relabelled 0..k-1' },
@@ -34,6 +35,8 @@ export const command = defineCommand(
     const out = path.resolve(requireString(flags, 'out'));
     const advantage = String(flags.advantage);
     if (advantage !== 'baseline' && advantage !== 'reference') throw new UsageError(`--advantage must be baseline or reference, got "${advantage}"`);
+    const reward = String(flags.reward);
+    if (reward !== 'correct' && reward !== 'confidence') throw new UsageError(`--reward must be correct or confidence, got "${reward}"`);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
     const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name, {
@@ -44,7 +47,7 @@ export const command = defineCommand(
     const r = await trainAgent(
       {
         data, from, out, alpha: Number(flags.alpha), gamma: Number(flags.gamma), epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']),
-        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage: advantage as AdvantageMode,
+        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage: advantage as AdvantageMode, reward: reward as RewardMode,
         freezeBackbone: Boolean(flags['freeze-backbone']), newHead: Boolean(flags['new-head']), seed: Number(flags.seed),
         provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
       },

@@ -1,14 +1,14 @@
 /**
  * RL agent training with joint fine-tuning of the backbone (SPEC 2).
  *
- * Per batch: the dynamic-train forward samples an action per layer; the reward
- * r = 1[correct] - alpha * sum_l a_l c_l arrives after the last layer; returns G_t = r * gamma^(L-1-t);
+ * Per batch: the dynamic-train forward samples an action per layer; the reward r = score - alpha * sum_l a_l c_l
+ * (score: p(label) or 1[correct], rl.ts RewardMode) arrives after the last layer; returns G_t = r * gamma^(L-1-t);
  * the gates learn by REINFORCE against the learned value baseline, the value heads by MSE to G, and the
  * backbone by cross-entropy on the output of the layers actually run. Two optimisers, as in the
  * reference: the agent's (gates + value heads) and the backbone's, each with its own learning rate.
  *
- * Alpha is the user's knob: the reward for skipping a layer is alpha * c_l, weighed against the chance
- * that skipping it makes the prediction wrong. Larger alpha -> fewer layers, lower accuracy.
+ * Alpha is the user's knob: the reward for skipping a layer is alpha * c_l, weighed against the confidence
+ * (or the chance of a right answer) that skipping it costs. Larger alpha -> fewer layers, lower accuracy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../backend';
@@ -18,7 +18,7 @@ import { isAgentVariable, isDecayed } from '../model/params';
 import { AdamW, clipByGlobalNorm } from './adamw';
 import { evaluate } from './evaluate';
 import { namedGrads, runLoop } from './loop';
-import { advantages, agentLosses, discountedReturns, rewards, type AdvantageMode } from './rl';
+import { advantages, agentLosses, discountedReturns, rewardScores, rewards, type AdvantageMode, type RewardMode } from './rl';
 import { learningRate } from './schedule';
 import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
 import type { TrainHooks } from './types';
@@ -42,6 +42,7 @@ export interface AgentTrainOptions {
   /** Weight of the value loss; default 0.5. */
   valueWeight?: number;
   advantage?: AdvantageMode; // default 'baseline'
+  reward?: RewardMode; // default 'confidence' (rl.ts)
   /** Keep the backbone frozen (agent only). Default false: joint fine-tuning. */
   freezeBackbone?: boolean;
   labelSmoothing?: number; // default 0.1
@@ -86,6 +87,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const entropy0 = opts.entropy ?? 0.01;
   const valueWeight = opts.valueWeight ?? 0.5;
   const mode = opts.advantage ?? 'baseline';
+  const rewardMode = opts.reward ?? 'confidence';
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
   const all = model.variables();
@@ -104,7 +106,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
     dataset: datasetMeta(opts.data),
     agent: {
       alpha, gamma, epochs: opts.epochs, batchSize: bs, agentLr: agentSchedule.peakLr, backboneLr: backboneSchedule.peakLr,
-      entropy: entropy0, valueWeight, advantage: mode, jointFineTune: trainBackbone, newHead: Boolean(opts.newHead),
+      entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, jointFineTune: trainBackbone, newHead: Boolean(opts.newHead),
       from: opts.from, seed, backend: backendInfo()?.name ?? null, ...opts.provenance,
     },
   };
@@ -127,10 +129,10 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
             const out = model.forwardDynamicTrain(x, uniforms);
             // Rewards need the sampled actions and the prediction: read them on the host mid-graph
             // (reading does not cut the tape), then build the losses from the host-side advantages.
-            const pred = out.logits.argMax(1).dataSync();
+            const logits = out.logits.dataSync();
             actions = out.actions.dataSync() as Float32Array;
-            correct = Int32Array.from({ length: B }, (_, b) => (pred[b] === y[b] ? 1 : 0));
-            r = rewards(correct, actions, model.costs, alpha);
+            correct = Int32Array.from(rewardScores(logits, y, K, 'correct'));
+            r = rewards(rewardMode === 'correct' ? correct : rewardScores(logits, y, K, rewardMode), actions, model.costs, alpha);
             const G = discountedReturns(r, L, gamma);
             const A = advantages(G, out.values.dataSync(), L, mode);
             const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, A, G);

@@ -4,17 +4,52 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** r_b = 1[correct_b] - alpha * sum_l a_{b,l} c_l.  actions: [B*L] row-major. */
-export function rewards(correct: ArrayLike<number>, actions: ArrayLike<number>, costs: number[], alpha: number): Float32Array {
-  const B = correct.length;
+/**
+ * r_b = score_b - alpha * sum_l a_{b,l} c_l.  actions: [B*L] row-major.
+ * score_b is 1[correct_b] (the reference) or p(y_b | x_b) (see RewardMode), both in [0, 1].
+ */
+export function rewards(score: ArrayLike<number>, actions: ArrayLike<number>, costs: number[], alpha: number): Float32Array {
+  const B = score.length;
   const L = costs.length;
   const r = new Float32Array(B);
   for (let b = 0; b < B; b++) {
     let cost = 0;
     for (let l = 0; l < L; l++) cost += actions[b * L + l] * costs[l];
-    r[b] = (correct[b] ? 1 : 0) - alpha * cost;
+    r[b] = score[b] - alpha * cost;
   }
   return r;
+}
+
+/**
+ * What the reward pays for the prediction.
+ * - 'correct': the thesis, 1 if the argmax is the label, else 0. Most samples stay correct whichever layers
+ *   run, so a skip that erodes the margin goes unpunished until it flips the answer: a sparse, noisy signal.
+ * - 'confidence' (ours): the softmax probability of the true class, p(y | x). The same scale (1 for a sure
+ *   right answer), but a skip pays for every bit of confidence it costs, so the agent learns which layers
+ *   each input can spare before they start flipping answers.
+ */
+export type RewardMode = 'correct' | 'confidence';
+
+/** Per-sample score for the reward: [B] from logits [B*K] (row-major) and labels. */
+export function rewardScores(logits: ArrayLike<number>, labels: ArrayLike<number>, K: number, mode: RewardMode): Float32Array {
+  const B = labels.length;
+  const s = new Float32Array(B);
+  for (let b = 0; b < B; b++) {
+    let best = 0;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const v = logits[b * K + k];
+      if (v > max) [max, best] = [v, k];
+    }
+    if (mode === 'correct') {
+      s[b] = best === labels[b] ? 1 : 0;
+      continue;
+    }
+    let z = 0;
+    for (let k = 0; k < K; k++) z += Math.exp(logits[b * K + k] - max);
+    s[b] = Math.exp(logits[b * K + labels[b]] - max) / z;
+  }
+  return s;
 }
 
 /** The reward arrives once, after the last layer: G_{b,t} = r_b * gamma^(L-1-t). Returns [B*L]. */
