@@ -19,6 +19,13 @@ const search = await fs.readFile(path.join(dir, 'search-demo.json'), 'utf8').the
 const executor = await fs.readFile(path.join(dir, 'bench-executor.json'), 'utf8').then(JSON.parse, () => null);
 
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
+/** Accuracy difference in points, two decimals: a - b. */
+const points = (a: number, b: number) => ((a - b) * 100).toFixed(2);
+/** One sentence per distinct provenance, naming the rows it covers: "label, label: provenance." */
+function provenanceNotes<T>(rows: T[], label: (row: T) => string, provenance: (row: T) => string | undefined): string[] {
+  const notes = [...new Set(rows.flatMap((x) => provenance(x) ?? []))];
+  return notes.map((note) => `${rows.filter((x) => provenance(x) === note).map(label).join(', ')}: ${note}.`);
+}
 const min = (s: number | undefined) => (s === undefined ? '-' : `${(s / 60).toFixed(1)} min`);
 const b256 = bench?.batches?.find((b: { batchSize: number }) => b.batchSize === 256);
 const speedup = b256?.speedup ? `${b256.speedup.toFixed(2)}x` : '-';
@@ -48,13 +55,13 @@ const ablationRows = ablation.map((a) => [
   pct(a.d?.dynamicAccuracy),
   a.d?.meanExecutedCost?.toFixed(3) ?? '-',
   a.d?.meanExecutedLayers?.toFixed(2) ?? '-',
-  a.d ? `${((a.d.dynamicAccuracy - a.s.staticAccuracy) * 100).toFixed(2)}` : '-',
+  a.d ? points(a.d.dynamicAccuracy, a.s.staticAccuracy) : '-',
 ]);
-const ablationNotes = ablation.filter((a) => a.s?.provenance).map((a) => `LayerDrop ${a.rate}: ${a.s.provenance}.`);
+const ablationNotes = provenanceNotes(ablation, (a) => `LayerDrop ${a.rate}`, (a) => a.s.provenance);
 const mainRow = ablation.find((a) => a.main);
 const without = ablation.find((a) => a.rate === 0 && !a.main);
 const rowText = (a: (typeof ablation)[number]) =>
-  `${pct(a.d?.dynamicAccuracy)} at ${((a.d?.meanExecutedCost ?? NaN) * 100).toFixed(1)}% of the layer cost, ${(((a.d?.dynamicAccuracy ?? NaN) - a.s.staticAccuracy) * 100).toFixed(2)} points from its static model`;
+  `${pct(a.d?.dynamicAccuracy)} at ${((a.d?.meanExecutedCost ?? NaN) * 100).toFixed(1)}% of the layer cost, ${points(a.d?.dynamicAccuracy ?? NaN, a.s.staticAccuracy)} points from its static model`;
 const ablationSentence =
   mainRow?.d && without?.d && mainRow.rate > 0
     ? `With LayerDrop ${mainRow.rate} the twin reaches ${rowText(mainRow)}; without LayerDrop, ${rowText(without)}.`
@@ -117,7 +124,7 @@ const rewardRows: RewardRow[] = Object.entries(r)
   .sort((a, b) => a.reward.localeCompare(b.reward) || a.alpha - b.alpha);
 const rewardTable = rewardRows.map(({ reward, alpha, d }) => [
   reward, alpha, pct(d.dynamicAccuracy), d.meanExecutedCost.toFixed(3), d.meanExecutedLayers.toFixed(2), pct(d.staticAccuracy),
-  ((d.dynamicAccuracy - (r.static?.staticAccuracy ?? NaN)) * 100).toFixed(2),
+  points(d.dynamicAccuracy, r.static?.staticAccuracy ?? NaN),
 ]);
 /** Accuracy of one reward's curve at the given cost, read off the straight line between its two nearest points. */
 function accuracyAtCost(reward: string, cost: number): number | null {
@@ -141,16 +148,13 @@ const rewardSentence = (() => {
       ? 'The confidence reward is ahead where the difference exceeds one standard error of a single test accuracy (about 0.33 points) and level elsewhere.'
       : 'The curves cross by more than one standard error of a single test accuracy (about 0.33 points): neither reward is better everywhere.';
   return 'Read off each curve at the same cost (straight lines between neighbouring alphas): ' +
-    at.map(({ c, conf, corr }) => `at ${(c * 100).toFixed(0)}% of the layer cost, confidence ${pct(conf!)} against correct ${pct(corr!)} (${((conf! - corr!) * 100 >= 0 ? '+' : '')}${((conf! - corr!) * 100).toFixed(2)} points)`).join('; ') + '. ' + verdict;
+    at.map(({ c, conf, corr }, i) => `at ${(c * 100).toFixed(0)}% of the layer cost, confidence ${pct(conf!)} against correct ${pct(corr!)} (${diffs[i] >= 0 ? '+' : ''}${diffs[i].toFixed(2)} points)`).join('; ') + '. ' + verdict;
 })();
 // The main twin's longer agent stage beside the thesis reward trained as long (`--part reward`'s rewardLong row).
 const longRuns = [r.dynamic, ...Object.entries(r).flatMap(([k, d]) => (k.startsWith('rewardLong_') ? [d as any] : []))].filter((d) => d?.dynamicAccuracy !== undefined);
-const longRows = longRuns.map((d) => [d.reward ?? 'correct', d.alpha, d.epochs, pct(d.dynamicAccuracy), d.meanExecutedCost.toFixed(3), d.meanExecutedLayers.toFixed(2), ((d.dynamicAccuracy - (r.static?.staticAccuracy ?? NaN)) * 100).toFixed(2)]);
-const longNotes = longRuns.filter((d) => d.provenance).map((d) => `${d.reward} ${d.alpha}: ${d.provenance}.`);
-// One note per distinct provenance, naming the rows it covers.
-const rewardNotes = [...new Set(rewardRows.flatMap((x) => (x.d.provenance ? [x.d.provenance as string] : [])))].map(
-  (note) => `${rewardRows.filter((x) => x.d.provenance === note).map((x) => `${x.reward} ${x.alpha}`).join(', ')}: ${note}.`,
-);
+const longRows = longRuns.map((d) => [d.reward ?? 'correct', d.alpha, d.epochs, pct(d.dynamicAccuracy), d.meanExecutedCost.toFixed(3), d.meanExecutedLayers.toFixed(2), points(d.dynamicAccuracy, r.static?.staticAccuracy ?? NaN)]);
+const longNotes = provenanceNotes(longRuns, (d) => `${d.reward} ${d.alpha}`, (d) => d.provenance);
+const rewardNotes = provenanceNotes(rewardRows, (x) => `${x.reward} ${x.alpha}`, (x) => x.d.provenance);
 
 const md = `# Fashion-MNIST: the demo models
 

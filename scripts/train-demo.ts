@@ -29,6 +29,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const WORK = path.join(ROOT, '.cache', 'train-demo');
 const MODELS = path.join(ROOT, 'resources', 'models');
 const RESULTS = path.join(ROOT, 'docs', 'results', 'fashion-mnist.json');
+/** The main static model: trained by `main`, the starting point of `large` and `reward`. */
+const STATIC_DIR = path.join(MODELS, 'fashion-mnist-micro-static');
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
 
 const E = {
@@ -55,6 +57,9 @@ const E = {
   srcAgent: 2,
   transferEpochs: 3,
 };
+
+/** Fashion-MNIST with the same 5,000 validation images held out in every part (optionally some classes only). */
+const fashionMnist = (classes?: number[]) => loadDataset('fashion-mnist', { valFraction: 5000 / 60000, ...(classes ? { classes } : {}) });
 
 async function exists(p: string): Promise<boolean> {
   return fs.access(p).then(() => true, () => false);
@@ -157,24 +162,22 @@ async function main() {
   const backend = await initBackend();
   await record('backend', backend);
   if (part === 'main') {
-    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    const data = await fashionMnist();
     await record('dataset', { source: data.info.source, train: data.train.count, val: data.val.count, test: data.test.count });
-    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
     const dynDir = path.join(MODELS, 'fashion-mnist-micro-dynamic');
-    await stageStatic('static', staticDir, data, E.staticEpochs, 0, E.staticLayerDrop);
-    await stageAgent('dynamic', staticDir, dynDir, data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
-    await writeDemoMeta(staticDir, 'Fashion-MNIST micro ViT (static)', 'static');
+    await stageStatic('static', STATIC_DIR, data, E.staticEpochs, 0, E.staticLayerDrop);
+    await stageAgent('dynamic', STATIC_DIR, dynDir, data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
+    await writeDemoMeta(STATIC_DIR, 'Fashion-MNIST micro ViT (static)', 'static');
     await writeDemoMeta(dynDir, `Fashion-MNIST micro ViT (dynamic, alpha ${E.alpha})`, 'dynamic');
   }
   if (part === 'large') {
-    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
-    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
-    while (!(await exists(path.join(staticDir, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
-    await stageAgent('dynamicLargeAlpha', staticDir, path.join(WORK, 'dynamic-large-alpha'), data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 });
+    const data = await fashionMnist();
+    while (!(await exists(path.join(STATIC_DIR, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
+    await stageAgent('dynamicLargeAlpha', STATIC_DIR, path.join(WORK, 'dynamic-large-alpha'), data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 });
   }
   if (part === 'transfer') {
-    const src = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [0, 1, 2, 3, 4] });
-    const dst = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000, classes: [5, 6, 7, 8, 9] });
+    const src = await fashionMnist([0, 1, 2, 3, 4]);
+    const dst = await fashionMnist([5, 6, 7, 8, 9]);
     const srcStatic = path.join(WORK, 'transfer-src-static');
     const srcDyn = path.join(WORK, 'transfer-src-dynamic');
     await stageStatic('transferSourceStatic', srcStatic, src, E.srcStatic, 10);
@@ -186,7 +189,7 @@ async function main() {
     await stageAgent('transferScratchDynamic', scratchStatic, path.join(WORK, 'transfer-scratch-dynamic'), dst, { epochs: 1, alpha: E.transferAlpha, seed: 14 });
   }
   if (part === 'ablation') {
-    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
+    const data = await fashionMnist();
     for (const rate of E.ablationLayerDrop) {
       const staticDir = path.join(WORK, `ablation-layerdrop-${rate}-static`);
       await stageStatic(`ablationStaticLayerDrop${rate}`, staticDir, data, E.staticEpochs, 0, rate);
@@ -194,15 +197,14 @@ async function main() {
     }
   }
   if (part === 'reward') {
-    const data = await loadDataset('fashion-mnist', { valFraction: 5000 / 60000 });
-    const staticDir = path.join(MODELS, 'fashion-mnist-micro-static');
+    const data = await fashionMnist();
     for (const reward of ['correct', 'confidence'] as const) {
       for (const alpha of E.rewardAlphas) {
-        await stageAgent(`reward_${reward}_${alpha}`, staticDir, path.join(WORK, `reward-${reward}-${alpha}`), data, { epochs: E.comparisonEpochs, alpha, seed: 1, reward });
+        await stageAgent(`reward_${reward}_${alpha}`, STATIC_DIR, path.join(WORK, `reward-${reward}-${alpha}`), data, { epochs: E.comparisonEpochs, alpha, seed: 1, reward });
       }
     }
     const { reward, alpha } = E.rewardLong;
-    await stageAgent(`rewardLong_${reward}_${alpha}`, staticDir, path.join(WORK, `reward-long-${reward}-${alpha}`), data, { epochs: E.agentEpochs, alpha, seed: 1, reward });
+    await stageAgent(`rewardLong_${reward}_${alpha}`, STATIC_DIR, path.join(WORK, `reward-long-${reward}-${alpha}`), data, { epochs: E.agentEpochs, alpha, seed: 1, reward });
   }
   // Each stage records its own wall time: a part's total is the sum of its stages (results-table.ts).
   console.error(`train:demo (${part}) finished in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
