@@ -226,8 +226,18 @@ export async function waitForRunStatus(page: Page, runId: string, statuses: stri
   return (await page.locator(`.progress[data-run="${runId}"]`).first().getAttribute('data-status'))!;
 }
 
-/** The `run` parameter of the page's hash route. */
-export function runOf(page: Page): string | null {
-  const hash = new URL(page.url()).hash;
-  return new URLSearchParams(hash.split('?')[1] ?? '').get('run');
+/**
+ * After a form's start button: the id of the run it opened (a `run` in the hash other than `previous`).
+ * Fails at once with the form's message when the form shows one instead.
+ */
+export async function startedRun(page: Page, previous?: string): Promise<string> {
+  const outcome = await page.waitForFunction((prev) => {
+    const run = new URLSearchParams(location.hash.split('?')[1] ?? '').get('run');
+    if (run && run !== prev) return { run };
+    const alert = document.querySelector('form [role="alert"]');
+    return alert?.textContent ? { alert: alert.textContent } : null;
+  }, previous ?? null);
+  const { run, alert } = (await outcome.jsonValue()) as { run?: string; alert?: string };
+  if (!run) throw new Error(`the form refused to start: ${alert}`);
+  return run;
 }

@@ -17,8 +17,8 @@ import {
   launchChromium,
   pngStats,
   ROOT,
-  runOf,
   screenshot,
+  startedRun,
   startServe,
   unnamedControls,
   waitForRunStatus,
@@ -99,12 +99,12 @@ describe('studio in Chromium against skipvit serve', () => {
 
   it('Train: a short job runs to 100% with live curves; another is cancelled', async () => {
     await open('Train');
+    await page.locator('[data-testid="dataset-status"][aria-busy="false"]').waitFor();
     await page.getByLabel('Training images').fill('256');
     await page.getByLabel('Epochs').fill('1');
     await page.getByLabel('Name').fill('e2e static');
     await page.getByRole('button', { name: 'Start training' }).click();
-    await page.waitForFunction(() => location.hash.includes('run='));
-    const first = runOf(page)!;
+    const first = await startedRun(page);
     expect(await waitForRunStatus(page, first, ['succeeded', 'failed'], 240_000)).toBe('succeeded');
     await expect(page.getByRole('progressbar', { name: /Progress of/ }).getAttribute('aria-valuenow')).resolves.toBe('100');
     await page.getByRole('img', { name: 'Chart: Loss' }).waitFor();
@@ -116,8 +116,7 @@ describe('studio in Chromium against skipvit serve', () => {
     await page.getByLabel('Epochs').fill('20');
     await page.getByLabel('Name').fill('e2e cancelled');
     await page.getByRole('button', { name: 'Start training' }).click();
-    await page.waitForFunction((prev) => location.hash.includes('run=') && !location.hash.includes(prev), first);
-    const second = runOf(page)!;
+    const second = await startedRun(page, first);
     await waitForRunStatus(page, second, ['running'], 120_000);
     await page.getByRole('button', { name: /^Cancel / }).click();
     expect(await waitForRunStatus(page, second, ['cancelled', 'failed'], 60_000)).toBe('cancelled');
@@ -157,8 +156,7 @@ describe('studio in Chromium against skipvit serve', () => {
     for (const b of ['64', '128', '256']) await page.getByRole('checkbox', { name: b, exact: true }).uncheck();
     await page.getByLabel('Seconds per batch size').fill('0.3');
     await page.getByRole('button', { name: 'Run benchmark' }).click();
-    await page.waitForFunction(() => location.hash.includes('run='));
-    const bench = runOf(page)!;
+    const bench = await startedRun(page);
     expect(await waitForRunStatus(page, bench, ['succeeded', 'failed'], 300_000)).toBe('succeeded');
     const cards = page.getByTestId('cards');
     await cards.waitFor();
@@ -204,8 +202,7 @@ describe('studio in Chromium against skipvit serve', () => {
     await page.getByLabel('Model', { exact: true }).selectOption(dynamicModel);
     await page.getByLabel('Images', { exact: true }).fill('300');
     await page.getByRole('button', { name: 'Evaluate' }).click();
-    await page.waitForFunction(() => location.hash.includes('run='));
-    const run = runOf(page)!;
+    const run = await startedRun(page);
     expect(await waitForRunStatus(page, run, ['succeeded', 'failed'], 240_000)).toBe('succeeded');
     for (const chart of ['Execution rate per layer', 'Executed layers per image', 'Execution rate per class and layer']) {
       await page.getByRole('img', { name: `Chart: ${chart}` }).waitFor();
@@ -239,8 +236,7 @@ describe('studio in Chromium against skipvit serve', () => {
     await page.getByLabel('Validation images').fill('200');
     await page.getByLabel('Test images').fill('200');
     await page.getByRole('button', { name: 'Start search' }).click();
-    await page.waitForFunction(() => location.hash.includes('run='));
-    const run = runOf(page)!;
+    const run = await startedRun(page);
     expect(await waitForRunStatus(page, run, ['succeeded', 'failed'], 300_000)).toBe('succeeded');
     await page.getByRole('img', { name: 'Chart: Hypervolume' }).waitFor();
     await page.getByRole('img', { name: 'Chart: Final front: accuracy versus compute' }).waitFor();
