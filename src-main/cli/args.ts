@@ -66,6 +66,13 @@ export function intList(value: unknown, name: string): number[] {
   });
 }
 
+/** A flag that must be one of `choices` (its default included); the error names the flag, the choices and the value. */
+export function oneOf<const T extends readonly string[]>(flags: FlagValues, name: string, choices: T): T[number] {
+  const v = String(flags[name]);
+  if (!choices.includes(v)) throw new UsageError(`--${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, got "${v}"`);
+  return v;
+}
+
 export function requireString(flags: FlagValues, name: string): string {
   const v = flags[name];
   if (typeof v !== 'string' || v.length === 0) throw new UsageError(`--${name} is required`);

@@ -7,6 +7,7 @@
  * arbitrary output folders are CLI-only.
  */
 import { z } from 'zod';
+import { REWARD_MODES } from '../../core/train/types';
 
 /** A run id: lower-case letters, digits and '-' (e.g. `train-20250101-120000-ab12`). Never a path. */
 export const RunIdSchema = z
@@ -64,8 +65,8 @@ export const AgentParams = z.strictObject({
   dataset: DatasetNameSchema.optional(),
   alpha: z.number().min(0).max(100).default(3),
   gamma: z.number().min(0).max(1).default(0.9),
-  /** What the reward pays for the prediction: p(label) (ours) or 1[correct] (the thesis); see core/train/rl.ts. */
-  reward: z.enum(['confidence', 'correct']).default('confidence'),
+  /** What the reward pays for the prediction: p(label) (ours) or 1[correct] (the thesis); see core/train/types.ts. */
+  reward: z.enum(REWARD_MODES).default('confidence'),
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
   learningRate: learningRate.optional(),

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { datasetFor, readModelMeta } from '../../core/model';
-import { evaluateSaved, trainAgent, type AdvantageMode, type RewardMode } from '../../core/train';
-import { requireString, UsageError } from '../args';
+import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
+import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { interruptSignal, trainProgress } from '../train-progress';
 
@@ -33,10 +33,8 @@ export const command = defineCommand(
   async ({ flags }, io) => {
     const from = path.resolve(requireString(flags, 'model'));
     const out = path.resolve(requireString(flags, 'out'));
-    const advantage = String(flags.advantage);
-    if (advantage !== 'baseline' && advantage !== 'reference') throw new UsageError(`--advantage must be baseline or reference, got "${advantage}"`);
-    const reward = String(flags.reward);
-    if (reward !== 'correct' && reward !== 'confidence') throw new UsageError(`--reward must be correct or confidence, got "${reward}"`);
+    const advantage = oneOf(flags, 'advantage', ADVANTAGE_MODES);
+    const reward = oneOf(flags, 'reward', REWARD_MODES);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
     const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name, {
@@ -47,7 +45,7 @@ export const command = defineCommand(
     const r = await trainAgent(
       {
         data, from, out, alpha: Number(flags.alpha), gamma: Number(flags.gamma), epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']),
-        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage: advantage as AdvantageMode, reward: reward as RewardMode,
+        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage, reward,
         freezeBackbone: Boolean(flags['freeze-backbone']), newHead: Boolean(flags['new-head']), seed: Number(flags.seed),
         provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
       },

@@ -4,7 +4,7 @@ import { initBackend, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { datasetFor, loadModel } from '../../core/model';
 import { evaluate } from '../../core/train';
-import { requireString, UsageError } from '../args';
+import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { table } from '../output';
 
@@ -19,8 +19,7 @@ export const command = defineCommand(
   },
   async ({ flags }, io) => {
     const dir = path.resolve(requireString(flags, 'model'));
-    const split = String(flags.split);
-    if (split !== 'test' && split !== 'val') throw new UsageError(`--split must be test or val, got "${split}"`);
+    const split = oneOf(flags, 'split', ['test', 'val']);
     await initBackend(flags.backend as BackendName | 'auto');
     const { model, meta } = await loadModel(dir);
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');

@@ -13,7 +13,7 @@ import { endRun, Workspace } from '../../app/workspace/workspace';
 import { initBackend, type BackendName } from '../../core/backend';
 import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
-import { requireString, UsageError } from '../args';
+import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { table, type CliIO } from '../output';
 
@@ -105,9 +105,7 @@ export const command = defineCommand(
   },
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
-    const objective = String(flags.objective);
-    if (objective !== 'reward' && objective !== 'accuracy')
-      throw new UsageError(`--objective must be reward or accuracy, got "${objective}"`);
+    const objective = oneOf(flags, 'objective', ['reward', 'accuracy']);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
     const opts = {
       model,

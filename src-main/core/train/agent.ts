@@ -18,10 +18,10 @@ import { isAgentVariable, isDecayed } from '../model/params';
 import { AdamW, clipByGlobalNorm } from './adamw';
 import { evaluate } from './evaluate';
 import { namedGrads, runLoop } from './loop';
-import { advantages, agentLosses, discountedReturns, rewardScores, rewards, type AdvantageMode, type RewardMode } from './rl';
+import { advantages, agentLosses, discountedReturns, rewardScores, rewards } from './rl';
 import { learningRate } from './schedule';
 import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
-import type { TrainHooks } from './types';
+import type { AdvantageMode, RewardMode, TrainHooks } from './types';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
 

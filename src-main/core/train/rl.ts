@@ -3,10 +3,11 @@
  * reward, discounted returns, advantages, and the three losses.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AdvantageMode, RewardMode } from './types';
 
 /**
  * r_b = score_b - alpha * sum_l a_{b,l} c_l.  actions: [B*L] row-major.
- * score_b is 1[correct_b] (the reference) or p(y_b | x_b) (see RewardMode), both in [0, 1].
+ * score_b is 1[correct_b] (the reference) or p(y_b | x_b) (see RewardMode in types.ts), both in [0, 1].
  */
 export function rewards(score: ArrayLike<number>, actions: ArrayLike<number>, costs: number[], alpha: number): Float32Array {
   const B = score.length;
@@ -19,16 +20,6 @@ export function rewards(score: ArrayLike<number>, actions: ArrayLike<number>, co
   }
   return r;
 }
-
-/**
- * What the reward pays for the prediction.
- * - 'correct': the thesis, 1 if the argmax is the label, else 0. Most samples stay correct whichever layers
- *   run, so a skip that erodes the margin goes unpunished until it flips the answer: a sparse, noisy signal.
- * - 'confidence' (ours): the softmax probability of the true class, p(y | x). The same scale (1 for a sure
- *   right answer), but a skip pays for every bit of confidence it costs, so the agent learns which layers
- *   each input can spare before they start flipping answers.
- */
-export type RewardMode = 'correct' | 'confidence';
 
 /** Per-sample score for the reward: [B] from logits [B*K] (row-major) and labels. */
 export function rewardScores(logits: ArrayLike<number>, labels: ArrayLike<number>, K: number, mode: RewardMode): Float32Array {
@@ -60,15 +51,13 @@ export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number
 }
 
 /**
- * How the policy gradient is weighted.
+ * The advantage that weighs the policy gradient (AdvantageMode).
  * - 'reference': the thesis code. Each sample's returns are standardised across its own layers
  *   ((G - mean_t G) / std_t G). Since G_t = r * gamma^(L-1-t), this equals sign(r) times a fixed
  *   vector: the reward's magnitude is thrown away, and the learned baseline is unused.
  * - 'baseline' (ours, default): A = G - V(s), with V the learned value head (detached), then scaled by
  *   the batch's std of A (one scalar, so relative magnitudes between samples and layers survive).
  */
-export type AdvantageMode = 'reference' | 'baseline';
-
 export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): Float32Array {
   const A = new Float32Array(G.length);
   if (mode === 'reference') {
