@@ -60,6 +60,8 @@ const E = {
   reward: 'confidence' as RewardMode,
   alpha: 0.2,
   rewardAlphas: [0.15, 0.2, 0.25, 0.3],
+  /** `--part seeds`: the main row again with these seeds (seed 0 is the main part). */
+  extraSeeds: (process.env.DEMO_SEEDS ?? '1,2').split(',').map(Number),
   /** `--part reward` also trains the thesis reward at the main twin's epochs, to set beside the twin itself. */
   rewardLong: { reward: 'correct' as RewardMode, alpha: 0.15 },
   alphaLarge: 1.0,
@@ -164,7 +166,7 @@ async function runAllParts(): Promise<void> {
 
 async function main() {
   // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
-  if (!['main', 'large', 'transfer', 'all', 'ablation', 'reward'].includes(part)) throw new Error(`--part must be main, large, transfer, all, ablation or reward, got "${part}"`);
+  if (!['main', 'large', 'transfer', 'all', 'ablation', 'reward', 'seeds'].includes(part)) throw new Error(`--part must be main, large, transfer, all, ablation, reward or seeds, got "${part}"`);
   const t0 = Date.now();
   if (part === 'all') {
     const alreadyDone = [];
@@ -207,6 +209,13 @@ async function main() {
       const staticDir = path.join(WORK, `ablation-layerdrop-${rate}-static`);
       await stageStatic(`ablationStaticLayerDrop${rate}`, staticDir, data, E.staticEpochs, 0, rate);
       await stageAgent(`ablationDynamicLayerDrop${rate}`, staticDir, path.join(WORK, `ablation-layerdrop-${rate}-dynamic`), data, { epochs: E.comparisonEpochs, seed: 1, ...E.ablationAgent });
+    }
+  }
+  if (part === 'seeds') {
+    // More seeds of the main row (static seed r, agent seed r + 1; r = 0 is the main part itself).
+    const data = await fashionMnist();
+    for (const r of E.extraSeeds) {
+      await stageStatic(`staticSeed${r}`, path.join(WORK, `static-seed-${r}`), data, E.staticEpochs, r, E.staticLayerDrop);
     }
   }
   if (part === 'reward') {
