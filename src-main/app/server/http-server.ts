@@ -12,7 +12,10 @@ import type { Dispatch } from '../api/dispatch';
 import { ApiError, HTTP_STATUS } from '../api/errors';
 import { ClientSession } from '../api/session';
 import { authorise, cookieName } from './auth';
+import { hostProblem, originProblem } from './host-check';
 import { serveStatic } from './static';
+
+export { isLoopback } from './host-check';
 
 export interface ServerOptions {
   dispatch: Dispatch;
@@ -33,9 +36,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-export const isLoopback = (host: string) => LOOPBACK.has(host);
-
 function sendJson(res: ServerResponse, status: number, body: ApiResult<unknown>): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
 }
@@ -44,12 +44,28 @@ function errorResult(code: ApiError['code'], message: string): ApiResult<never> 
   return { ok: false, error: { code, message } };
 }
 
-/** Reads a JSON body of at most MAX_REQUEST_BYTES; an empty body is `{}`. */
+/** After a 413, the rest of an upload is read and dropped up to this much, so the client gets the answer. */
+const DRAIN_LIMIT_BYTES = 8 * MAX_REQUEST_BYTES;
+
+/**
+ * Reads a JSON body of at most MAX_REQUEST_BYTES; an empty body is `{}`. An oversized body (declared or,
+ * when chunked, counted) is refused with payload_too_large; what the client still sends is drained rather
+ * than cut off, so it reads the 413 instead of a reset connection.
+ */
 function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const tooLarge = (message: string) => {
+      req.removeAllListeners('data');
+      let drained = 0;
+      req.on('data', (c: Buffer) => {
+        drained += c.length;
+        if (drained > DRAIN_LIMIT_BYTES) req.destroy();
+      });
+      reject(new ApiError('payload_too_large', message));
+    };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_REQUEST_BYTES) {
-      reject(new ApiError('payload_too_large', `the request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`));
+      tooLarge(`the request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -57,13 +73,14 @@ function readBody(req: IncomingMessage): Promise<unknown> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_REQUEST_BYTES) {
-        reject(new ApiError('payload_too_large', `the request body is over the limit of ${MAX_REQUEST_BYTES} bytes`));
-        req.destroy();
+        chunks.length = 0;
+        tooLarge(`the request body is over the limit of ${MAX_REQUEST_BYTES} bytes`);
         return;
       }
       chunks.push(c);
     });
     req.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) return;
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({});
       try {
@@ -74,6 +91,15 @@ function readBody(req: IncomingMessage): Promise<unknown> {
     });
     req.on('error', reject);
   });
+}
+
+/** The request target as a URL, or null when it is not one (an absolute-form target can be anything). */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 export function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -89,8 +115,17 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    if (!url) {
+      sendJson(res, 400, errorResult('bad_request', 'the request target is not a path'));
+      return;
+    }
     const api = url.pathname.startsWith(HTTP_API_PREFIX);
+    const wrongHost = hostProblem(req.headers.host, host, port);
+    if (wrongHost) {
+      sendJson(res, 403, errorResult('forbidden', wrongHost));
+      return;
+    }
     const how = authorise(req, url, opts.token, port);
     if (!how) {
       if (api) sendJson(res, 401, errorResult('unauthorized', 'missing or wrong token: use the URL that `skipvit serve` printed'));
@@ -129,15 +164,18 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES + 1024 });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // A client that resets the connection mid-handshake must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    const url = requestUrl(req);
+    if (!url) return refuse('400 Bad Request');
+    if (hostProblem(req.headers.host, host, port)) return refuse('403 Forbidden');
     if (!authorise(req, url, opts.token, port)) return refuse('401 Unauthorized');
     if (url.pathname !== WS_PATH) return refuse('404 Not Found');
     // A page on another site must not drive the studio through a visitor's browser.
-    const origin = req.headers.origin;
-    if (origin && new URL(origin).host !== req.headers.host) return refuse('403 Forbidden');
+    if (originProblem(req.headers.origin, req.headers.host)) return refuse('403 Forbidden');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws));
   });
 
