@@ -113,6 +113,8 @@ describe('invalid requests are refused with a typed error and change nothing', (
       ['wrong param type', 'jobsStart', { kind: 'count', params: { steps: 'many' } }, 'bad_request', /params: invalid count params: steps|steps/],
       ['out-of-range param', 'jobsStart', { kind: 'count', params: { steps: -1 } }, 'bad_request'],
       ['unknown job kind', 'jobsStart', { kind: 'mine-bitcoin', params: {} }, 'unknown_kind'],
+      // Kinds are looked up as own keys only: Object.prototype members are no kinds (issue 15, finding 2).
+      ['Object.prototype member as job kind', 'jobsStart', { kind: 'constructor', params: {} }, 'unknown_kind', /unknown job kind "constructor"/],
       ['bad job kind name', 'jobsStart', { kind: '../../bin/sh', params: {} }, 'bad_request'],
       ['oversized payload', 'jobsStart', { kind: 'echo', params: { value: 'x'.repeat(MAX_REQUEST_BYTES) } }, 'payload_too_large'],
       ['run that does not exist', 'runsGet', { id: 'count-19990101-000000-0000' }, 'not_found'],

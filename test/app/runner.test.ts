@@ -112,6 +112,9 @@ describe('JobRunner', () => {
     expect(() => runner.start('count', { steps: 'many' })).toThrow(/invalid count params: steps/);
     expect(() => runner.start('count', { steps: 1, bogus: 1 })).toThrow(/Unrecognized key/);
     expect(() => runner.start('nope', {})).toThrow(/unknown job kind "nope"/);
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => runner.start(inherited, {}), inherited).toThrow(`unknown job kind "${inherited}"`);
+    }
     expect(() => runner.start('count', { steps: 1, model: 'missing' })).toThrow(/no model "missing"/);
     expect(fs.readdirSync(workspace.runs.root).filter((n) => !n.endsWith('.json'))).toEqual([]);
   });

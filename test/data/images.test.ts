@@ -109,5 +109,6 @@ describe('image folder', () => {
 
   it('unknown dataset name', async () => {
     await expect(loadDataset('imagenet-1k')).rejects.toThrow('unknown dataset "imagenet-1k"; known: fashion-mnist, mnist, cifar10, cifar100, tiny-imagenet, folder:<path>');
+    await expect(loadDataset('constructor')).rejects.toThrow('unknown dataset "constructor"'); // not Object.prototype's
   });
 });

@@ -38,7 +38,7 @@ async function runJob(data: Extract<WorkerInput, { mode: 'job' }>): Promise<void
   const registry: JobRegistry = data.registryUrl
     ? ((await import(data.registryUrl)) as { kinds: JobRegistry }).kinds
     : (await import('./kinds')).kinds;
-  const kind = registry[data.kind];
+  const kind = Object.hasOwn(registry, data.kind) ? registry[data.kind] : undefined;
   if (!kind) throw new Error(`job kind "${data.kind}" is not in the worker's registry`);
   const params = kind.params.parse(data.params);
 

@@ -189,7 +189,8 @@ export class JobRunner {
   }
 
   private kindOf(name: string): JobKind {
-    const kind = this.opts.registry[name];
+    // Own keys only: a kind named "constructor" must not find Object.prototype's.
+    const kind = Object.hasOwn(this.opts.registry, name) ? this.opts.registry[name] : undefined;
     if (!kind) throw new ApiError('unknown_kind', `unknown job kind "${name}"; known: ${this.kinds.join(', ')}`);
     return kind;
   }

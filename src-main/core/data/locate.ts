@@ -28,7 +28,7 @@ export function idxFilesIn(dir: string): Record<keyof typeof IDX_FILES, string> 
 
 export function knownName(name: string): void {
   if (name.startsWith('folder:')) return;
-  if (!CATALOG[name]) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(CATALOG).join(', ')}, folder:<path>`);
+  if (!Object.hasOwn(CATALOG, name)) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(CATALOG).join(', ')}, folder:<path>`);
 }
 
 /** The candidate copies of a dataset in preference order (present or not). */
