@@ -1,7 +1,9 @@
 /**
  * Training checkpoints: the model, every optimiser's moments, the RNG state and the data position, so a
- * resumed run continues exactly. Each checkpoint is a complete folder `ckpt-<step>/`; `latest.json` is
- * replaced atomically only after the folder is complete, so a crash mid-write leaves the previous one.
+ * resumed run continues exactly. Each checkpoint is a complete folder `ckpt-<step>[-<n>]/` written under a
+ * name no other checkpoint has (two checkpoints can share a step: mid-epoch and end-of-epoch), with
+ * state.json written last; `latest.json` is replaced atomically only after the folder is complete, and
+ * older folders are deleted only after that, so a kill at any moment leaves a complete checkpoint.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,9 @@ import { writeFileAtomic } from '../util/atomic';
 import type { AdamW } from './adamw';
 
 export const CHECKPOINT_SCHEMA_VERSION = 1;
+const CKPT_PREFIX = 'ckpt-';
+const STATE_FILE = 'state.json';
+const LATEST_FILE = 'latest.json';
 
 export interface TrainPosition {
   /** Optimiser steps done so far. */
@@ -39,40 +44,79 @@ export async function saveCheckpoint(
   optimizers: Record<string, AdamW>,
   pos: TrainPosition,
 ): Promise<string> {
-  const name = `ckpt-${String(pos.step).padStart(8, '0')}`;
+  await fs.mkdir(dir, { recursive: true });
+  const name = await freshName(dir, `ckpt-${String(pos.step).padStart(8, '0')}`);
   const folder = path.join(dir, name);
-  await fs.rm(folder, { recursive: true, force: true });
-  await saveModel(folder, model, meta);
-  const opt: StateFile['optimizers'] = {};
-  for (const [key, o] of Object.entries(optimizers)) {
-    const s = o.state();
-    const named: tf.NamedTensorMap = {};
-    for (const [n, t] of Object.entries(s.m)) named[`m/${n}`] = t;
-    for (const [n, t] of Object.entries(s.v)) named[`v/${n}`] = t;
-    const { data, specs } = await tf.io.encodeWeights(named);
-    await writeFileAtomic(path.join(folder, `optimizer-${key}.bin`), new Uint8Array(data as ArrayBuffer));
-    opt[key] = { step: s.step, specs };
+  try {
+    await saveModel(folder, model, meta);
+    const opt: StateFile['optimizers'] = {};
+    for (const [key, o] of Object.entries(optimizers)) {
+      const s = o.state();
+      const named: tf.NamedTensorMap = {};
+      for (const [n, t] of Object.entries(s.m)) named[`m/${n}`] = t;
+      for (const [n, t] of Object.entries(s.v)) named[`v/${n}`] = t;
+      const { data, specs } = await tf.io.encodeWeights(named);
+      await writeFileAtomic(path.join(folder, `optimizer-${key}.bin`), new Uint8Array(data as ArrayBuffer));
+      opt[key] = { step: s.step, specs };
+    }
+    const state: StateFile = { schemaVersion: CHECKPOINT_SCHEMA_VERSION, ...pos, optimizers: opt };
+    await writeFileAtomic(path.join(folder, STATE_FILE), JSON.stringify(state));
+    await writeFileAtomic(path.join(dir, LATEST_FILE), JSON.stringify({ checkpoint: name, step: pos.step }));
+  } catch (err) {
+    // A failed write (a full disk) leaves no half-written folder behind; latest.json still names the last one.
+    await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    throw err;
   }
-  const state: StateFile = { schemaVersion: CHECKPOINT_SCHEMA_VERSION, ...pos, optimizers: opt };
-  await writeFileAtomic(path.join(folder, 'state.json'), JSON.stringify(state));
-  await writeFileAtomic(path.join(dir, 'latest.json'), JSON.stringify({ checkpoint: name, step: pos.step }));
   // Older checkpoints are dropped only once the new one is the latest.
   for (const entry of await fs.readdir(dir)) {
-    if (entry.startsWith('ckpt-') && entry !== name) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+    if (entry.startsWith(CKPT_PREFIX) && entry !== name) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
   }
   return folder;
 }
 
-/** The latest complete checkpoint in dir, or null when there is none. */
-export async function latestCheckpoint(dir: string): Promise<string | null> {
+/** `base`, or `base-1`, `base-2`... whichever no folder in dir has yet. */
+async function freshName(dir: string, base: string): Promise<string> {
+  const taken = new Set(await fs.readdir(dir));
+  let name = base;
+  for (let n = 1; taken.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
+/** A checkpoint folder's step when it is complete (state.json written and readable), else null. */
+async function completeStep(folder: string): Promise<number | null> {
   try {
-    const { checkpoint } = JSON.parse(await fs.readFile(path.join(dir, 'latest.json'), 'utf8'));
-    const folder = path.join(dir, String(checkpoint));
-    await fs.access(path.join(folder, 'state.json'));
-    return folder;
+    const state = JSON.parse(await fs.readFile(path.join(folder, STATE_FILE), 'utf8')) as { step?: unknown };
+    return typeof state.step === 'number' ? state.step : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The latest complete checkpoint in dir, or null when none was ever completed (no latest.json: a fresh
+ * start). When the one latest.json names is unusable, the newest other complete one is taken; when there
+ * is none, this throws rather than let a resume silently start again from step 0.
+ */
+export async function latestCheckpoint(dir: string): Promise<string | null> {
+  let named: string;
+  try {
+    named = String((JSON.parse(await fs.readFile(path.join(dir, LATEST_FILE), 'utf8')) as { checkpoint?: unknown }).checkpoint);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    named = `(unreadable: ${(err as Error).message})`;
+  }
+  if (named.startsWith(CKPT_PREFIX) && !named.includes('/') && (await completeStep(path.join(dir, named))) !== null) return path.join(dir, named);
+  let best: { folder: string; step: number } | null = null;
+  for (const entry of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!entry.startsWith(CKPT_PREFIX)) continue;
+    const step = await completeStep(path.join(dir, entry));
+    if (step !== null && (!best || step > best.step)) best = { folder: path.join(dir, entry), step };
+  }
+  if (best) return best.folder;
+  throw new Error(
+    `${dir}: latest.json names ${named}, which is incomplete (no readable ${STATE_FILE}), and no other complete checkpoint is there; ` +
+      `refusing to start again from step 0 (delete ${dir} to start over)`,
+  );
 }
 
 export interface LoadedCheckpoint {
