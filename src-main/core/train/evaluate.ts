@@ -42,6 +42,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const K = model.config.numClasses;
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
+  if (n === 0) throw new Error(`${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`);
   let correct = 0;
   let costSum = 0;
   let layerSum = 0;

@@ -58,6 +58,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
   const { model, data, hooks } = spec;
   const ckptDir = hooks.checkpointDir ?? `${spec.out}/checkpoints`;
   const perEpoch = batchesPerEpoch(data.train, spec.batchSize, true);
+  checkTrainable(data, spec.batchSize, perEpoch);
   const totalSteps = perEpoch * spec.epochs;
   const rng = new Rng(spec.seed ^ 0x9e3779b9);
   let pos: TrainPosition = { step: 0, epoch: 0, batchInEpoch: 0, rngState: rng.state(), best: null, history: [] };
@@ -135,6 +136,17 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, epoch: pos.epoch + 1, batchInEpoch: 0, rngState: rng.state() });
   }
   return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };
+}
+
+/** A run that would train nothing (or never validate) fails before it starts, saying what is short. */
+function checkTrainable(data: Dataset, batchSize: number, perEpoch: number): void {
+  const { name } = data.info;
+  const n = data.train.count;
+  if (perEpoch === 0) {
+    const fix = n === 0 ? 'the training split is empty' : `use a batch size of at most ${n} or more images`;
+    throw new Error(`${name}: ${n} training images make no batch of ${batchSize}: training would take zero steps; ${fix}`);
+  }
+  if (data.val.count === 0) throw new Error(`${name}: the validation split is empty, so no model could be chosen; use more images or a larger validation fraction`);
 }
 
 /** Gradients of f by our variable names (tfjs keys them by its own variable ids). */
