@@ -38,6 +38,19 @@ describe('API calls', () => {
     expect(fs.existsSync(path.join(api.workspace.root, 'models', 'mine'))).toBe(false);
   });
 
+  it('lists a model whose training has not finished as incomplete, and no job may read it (issue 15, finding 5)', async () => {
+    const api = openTestApi();
+    writeModel(path.join(api.workspace.root, 'models', 'training'), { kind: 'static', complete: false, bestEpoch: 1 });
+    writeModel(path.join(api.workspace.root, 'models', 'done'), { kind: 'static', complete: true });
+    writeModel(path.join(api.workspace.root, 'models', 'older'), { kind: 'static' }); // written before the marker existed
+    const list = await api.dispatch('modelsList', {}, session);
+    const byId = Object.fromEntries((list as { data: { models: { id: string; complete: boolean }[] } }).data.models.map((m) => [m.id, m.complete]));
+    expect(byId).toEqual({ training: false, done: true, older: true });
+    const start = await api.dispatch('jobsStart', { kind: 'count', params: { steps: 1, model: 'training' } }, session);
+    expect(start).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/model training is incomplete: its training has not finished/) } });
+    expect(fs.readdirSync(api.workspace.runs.root).filter((n) => !n.endsWith('.json'))).toEqual([]);
+  });
+
   it('starts jobs, lists and reads runs, metrics (downsampled) and results', async () => {
     const api = openTestApi();
     const started = await api.dispatch('jobsStart', { kind: 'count', params: { steps: 300, seed: 3 }, name: 'three hundred' }, session);

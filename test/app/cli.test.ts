@@ -47,6 +47,7 @@ describe('skipvit runs / models', () => {
     const run = api.runner.start('count', { steps: 4 });
     await api.runner.wait(run.id);
     writeModel(path.join(ws, 'models', 'fm-static'), { kind: 'static', dataset: { name: 'fashion-mnist' }, preset: 'micro' });
+    writeModel(path.join(ws, 'models', 'fm-training'), { kind: 'static', dataset: { name: 'fashion-mnist' }, complete: false });
 
     const list = skipvit('runs', 'list', '--workspace', ws, '--json');
     expect(list.status).toBe(0);
@@ -61,6 +62,7 @@ describe('skipvit runs / models', () => {
     expect(JSON.parse(models.stdout).models).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: 'fm-static', kind: 'static', dataset: 'fashion-mnist', readOnly: false })]),
     );
+    expect(skipvit('models', 'list', '--workspace', ws).stdout).toMatch(/fm-training .*incomplete/);
 
     const bad = skipvit('runs', 'show', '../../etc/passwd', '--workspace', ws);
     expect(bad.status).toBe(1);

@@ -72,6 +72,12 @@ async function download(trigger: () => Promise<void>): Promise<Buffer> {
 
 describe('studio in Chromium against skipvit serve', () => {
   it('Home shows the demo models, the backend and the hardware', async () => {
+    // A model whose training has not finished (best-so-far weights, marked incomplete) is shown as such.
+    const partial = path.join(workspace, 'models', 'partial');
+    fs.cpSync(path.join(ROOT, 'resources', 'models', 'fashion-mnist-micro-static'), partial, { recursive: true });
+    const json = JSON.parse(fs.readFileSync(path.join(partial, 'model.json'), 'utf8'));
+    json.modelTopology.skipvit.complete = false;
+    fs.writeFileSync(path.join(partial, 'model.json'), JSON.stringify(json));
     await page.goto(served.url);
     await page.getByRole('heading', { name: 'Demo models' }).waitFor();
     const demoDirs = fs.existsSync(path.join(ROOT, 'resources', 'models'))
@@ -81,6 +87,7 @@ describe('studio in Chromium against skipvit serve', () => {
       : [];
     expect(demoDirs.length, 'resources/models holds demo models').toBeGreaterThan(0);
     for (const d of demoDirs) await expect(page.locator(`tr[data-model="demo:${d}"]`).count()).resolves.toBe(1);
+    await expect(page.locator('tr[data-model="partial"]').textContent()).resolves.toMatch(/\(in progress\).*when its training ends/s);
     await expect(page.getByTestId('backend-name').textContent()).resolves.toBe(info.backend.name);
     for (const n of info.backend.notUsed) await page.getByText(n.reason, { exact: false }).first().waitFor();
     // Keyboard: the views are reachable with Tab from the top of the page.

@@ -144,6 +144,8 @@ export const ModelSummarySchema = z.object({
   sizeBytes: z.number(),
   /** The run that produced it. */
   sourceRun: RunIdSchema.optional(),
+  /** False while its training has not finished: the weights are the best so far, and no job may read them. */
+  complete: z.boolean(),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
 

@@ -87,7 +87,10 @@ export class JobRunner {
     }
     const params = parsed.data as Record<string, unknown>;
     const modelId = kind.inputModel?.(params);
-    if (modelId) this.workspace.models.get(modelId); // not_found before anything is written
+    if (modelId && !this.workspace.models.get(modelId).complete) {
+      // Checked before anything is written, like not_found.
+      throw new ApiError('conflict', `model ${modelId} is incomplete: its training has not finished (resume or wait for its run)`);
+    }
     const now = new Date().toISOString();
     const doc: RunDoc = {
       schemaVersion: 1,

@@ -136,6 +136,8 @@ export class ModelStore {
       createdAt,
       sizeBytes: files.reduce((s, f) => s + f.sizeBytes, 0),
       ...optional('sourceRun', sourceRun && /^[a-z0-9][a-z0-9-]{0,79}$/.test(sourceRun) ? sourceRun : undefined),
+      // The core's completion marker; models written before it existed are complete.
+      complete: core.complete !== false,
       path: dir,
       files,
       meta: { ...core, ...meta },

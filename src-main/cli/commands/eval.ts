@@ -9,19 +9,20 @@ import { defineCommand } from '../command';
 import { table } from '../output';
 
 export const command = defineCommand(
-  'skipvit eval --model DIR [--dataset D] [--split test|val] [--static]',
+  'skipvit eval --model DIR [--dataset D] [--split test|val] [--static] [--allow-incomplete]',
   {
     model: { type: 'string', help: 'model folder' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
     split: { type: 'string', help: 'test or val', default: 'test' },
     static: { type: 'boolean', help: 'run every layer (the static path) instead of the gates' },
     limit: { type: 'number', help: 'evaluate only the first N images' },
+    'allow-incomplete': { type: 'boolean', help: 'evaluate a model whose training has not finished (its best-so-far weights)' },
   },
   async ({ flags }, io) => {
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
     await initBackend(flags.backend as BackendName | 'auto');
-    const { model, meta } = await loadModel(dir);
+    const { model, meta } = await loadModel(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';

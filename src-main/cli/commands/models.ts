@@ -16,7 +16,7 @@ export const command = defineCommand('skipvit models list', {}, async (args, io)
       ? `no models in ${api.workspace.root}`
       : table(
           ['id', 'kind', 'dataset', 'preset', 'accuracy', 'source', 'name'],
-          models.map((m) => [m.id, m.kind, m.dataset ?? '', m.preset ?? '', m.metrics.accuracy?.toFixed(4) ?? '', m.source, m.name]),
+          models.map((m) => [m.id, m.kind, m.dataset ?? '', m.preset ?? '', m.metrics.accuracy?.toFixed(4) ?? '', m.complete ? m.source : `${m.source}, incomplete`, m.name]),
         ),
   );
   return 0;

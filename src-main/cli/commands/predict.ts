@@ -6,10 +6,11 @@ import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 
 export const command = defineCommand(
-  'skipvit predict --model DIR IMAGES...',
+  'skipvit predict --model DIR [--allow-incomplete] IMAGES...',
   {
     model: { type: 'string', help: 'model folder (an export or a trained model)' },
     top: { type: 'number', help: 'classes listed per image', default: 3 },
+    'allow-incomplete': { type: 'boolean', help: 'use a model whose training has not finished (its best-so-far weights)' },
   },
   async ({ flags, positionals }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
@@ -17,7 +18,7 @@ export const command = defineCommand(
     const top = Number(flags.top);
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${flags.top}`);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const r = await predictFiles(model, positionals, { top });
+    const r = await predictFiles(model, positionals, { top, allowIncomplete: Boolean(flags['allow-incomplete']) });
     io.result({ ...r, backend: backend.name }, () =>
       r.predictions
         .map((p) => {

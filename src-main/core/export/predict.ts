@@ -17,6 +17,8 @@ export interface PredictOptions {
   top?: number;
   /** Images per forward pass. Default 64. */
   batchSize?: number;
+  /** Use a trained model whose training has not finished (see loadModel). */
+  allowIncomplete?: boolean;
 }
 
 export interface Prediction {
@@ -84,7 +86,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
   const topK = opts.top ?? 3;
   const batchSize = opts.batchSize ?? 64;
   // An export folder is checked against its config.json first; a trained model folder loads as is.
-  const { model, meta } = existsSync(path.join(modelDir, 'config.json')) ? await importExport(modelDir) : await loadModel(modelDir);
+  const { model, meta } = existsSync(path.join(modelDir, 'config.json')) ? await importExport(modelDir) : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
   try {
     const ds = meta.dataset;
     if (!ds)

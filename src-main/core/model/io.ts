@@ -2,7 +2,12 @@
  * Save and load in the standard tfjs layout: `model.json` (topology + weightsManifest) and `weights.bin`
  * (all weights concatenated, as tf.io.encodeWeights writes them). Our config travels inside
  * `modelTopology.skipvit`, with a schema version; anything else is refused with a clear message.
+ *
+ * Integrity: the block records `complete` (false while training writes its best-so-far weights) and the
+ * sha256 of weights.bin. Loading refuses an incomplete model (unless asked), a checksum mismatch and
+ * weights holding NaN or Infinity. Models written before these fields existed load as complete, unchecked.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -38,11 +43,20 @@ export interface ModelMeta {
     mean: number[];
     std: number[];
   };
+  /** False while training writes its best-so-far weights here; saveModel writes true unless told false. */
+  complete?: boolean;
+  /** sha256 (hex) of weights.bin, written by saveModel and checked on load. */
+  weightsSha256?: string;
   /** Free-form provenance: command, backend, epochs, metrics... */
   [key: string]: unknown;
 }
 
 export class ModelFormatError extends Error {}
+
+export interface LoadModelOptions {
+  /** Load a model whose training has not finished (its best-so-far weights); default false. */
+  allowIncomplete?: boolean;
+}
 
 /**
  * The dataset to run a model on: the one asked for, else the one the model's metadata names.
@@ -63,18 +77,50 @@ export async function saveModel(dir: string, model: ViT, meta: ModelMeta): Promi
   const named: tf.NamedTensorMap = {};
   for (const [name, v] of model.variables()) named[name] = v;
   const { data, specs } = await tf.io.encodeWeights(named);
+  const bytes = new Uint8Array(data as ArrayBuffer);
+  const integrity = { complete: meta.complete ?? true, weightsSha256: sha256(bytes) };
   const json = {
     format: 'skipvit',
     generatedBy: `SkipViT Studio (tfjs ${tf.version.tfjs})`,
     convertedBy: null,
-    modelTopology: { skipvit: { ...meta, costs: model.costs, config: model.config } },
+    modelTopology: { skipvit: { ...meta, costs: model.costs, config: model.config, ...integrity } },
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
   };
   // Weights first, then the manifest that points to them: a crash between the two leaves the old
   // model.json, which still describes complete weights of the old size only if nothing changed shape;
-  // load() verifies the byte length, so a mismatch is caught, never silently read.
-  await writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data as ArrayBuffer));
+  // load() verifies the byte length and the checksum, so a mismatch is caught, never silently read.
+  await writeFileAtomic(path.join(dir, 'weights.bin'), bytes);
   await writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json, null, 1));
+}
+
+/** Marks a model saved with `complete: false` as complete (its producer finished); the weights are untouched. */
+export async function markComplete(dir: string): Promise<void> {
+  const file = path.join(dir, 'model.json');
+  const json = JSON.parse(await fs.readFile(file, 'utf8'));
+  if (json.modelTopology.skipvit.complete === true) return;
+  json.modelTopology.skipvit.complete = true;
+  await writeFileAtomic(file, JSON.stringify(json, null, 1));
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The first weight holding NaN or Infinity, with how many such values, or null. */
+function nonFinite(bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[]): { name: string; bad: number; size: number } | null {
+  let offset = 0;
+  for (const s of specs) {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    if (s.dtype === 'float32') {
+      const start = bytes.byteOffset + offset;
+      const values = start % 4 === 0 ? new Float32Array(bytes.buffer, start, size) : new Float32Array(bytes.slice(offset, offset + size * 4).buffer);
+      let bad = 0;
+      for (let i = 0; i < size; i++) if (!Number.isFinite(values[i])) bad++;
+      if (bad > 0) return { name: s.name, bad, size };
+    }
+    offset += size * (s.dtype === 'bool' ? 1 : 4);
+  }
+  return null;
 }
 
 function fail(dir: string, what: string): never {
@@ -124,8 +170,16 @@ function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number {
   return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (size[s.dtype] ?? 4), 0);
 }
 
-export async function loadModel(dir: string): Promise<{ model: ViT; meta: ModelMeta }> {
+export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<{ model: ViT; meta: ModelMeta }> {
   const { meta, specs, weightsFile } = await readModelMeta(dir);
+  if (meta.complete === false && !opts.allowIncomplete) {
+    const epoch = typeof meta.bestEpoch === 'number' ? ` (epoch ${meta.bestEpoch})` : '';
+    fail(
+      dir,
+      `the model is incomplete: training wrote these best-so-far weights${epoch} and has not finished; ` +
+        'resume its run to finish it, or pass --allow-incomplete (skipvit eval, predict) to use them',
+    );
+  }
   const wpath = path.join(dir, weightsFile);
   let buf: Buffer;
   try {
@@ -138,6 +192,18 @@ export async function loadModel(dir: string): Promise<{ model: ViT; meta: ModelM
     throw new ModelFormatError(`${wpath}: ${buf.byteLength} bytes, but model.json describes ${want} (truncated or from another model)`);
   }
   const ab = new Uint8Array(buf).buffer; // a copy that owns exactly these bytes
+  if (typeof meta.weightsSha256 === 'string') {
+    const got = sha256(new Uint8Array(ab));
+    if (got !== meta.weightsSha256) {
+      throw new ModelFormatError(`${wpath}: checksum mismatch (sha256 ${got}, model.json records ${meta.weightsSha256}): the file is corrupt or belongs to another model`);
+    }
+  }
+  const broken = nonFinite(new Uint8Array(ab), specs);
+  if (broken) {
+    throw new ModelFormatError(
+      `${wpath}: weight "${broken.name}" holds ${broken.bad} non-finite values (NaN or Infinity) of ${broken.size}: training diverged or the file is corrupt`,
+    );
+  }
   const tensors = tf.io.decodeWeights(ab, specs);
   const params = initParams(meta.config, 0);
   const model = new ViT(meta.config, params, meta.costs);

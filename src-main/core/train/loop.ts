@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchesPerEpoch, createBatchStream, type Dataset } from '../data';
-import { saveModel, type ModelMeta } from '../model/io';
+import { markComplete, saveModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { Rng } from '../util/rng';
 import type { AdamW } from './adamw';
@@ -129,12 +129,14 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     hooks.onMetric?.({ kind: 'epoch', time: Date.now(), ...record } as MetricRecord);
     if (!pos.best || v.score > pos.best.value) {
       pos.best = { value: v.score, epoch: pos.epoch + 1 };
-      await saveModel(spec.out, model, { ...spec.meta, bestEpoch: pos.epoch + 1, validation: v.metrics });
+      // Marked incomplete until the loop ends: a stopped or killed run leaves best-so-far weights, not a model.
+      await saveModel(spec.out, model, { ...spec.meta, bestEpoch: pos.epoch + 1, validation: v.metrics, complete: false });
     }
     pos.batchInEpoch = perEpoch;
     // The end-of-epoch checkpoint points at the next epoch's start.
     await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, epoch: pos.epoch + 1, batchInEpoch: 0, rngState: rng.state() });
   }
+  await markComplete(spec.out);
   return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };
 }
 
