@@ -2,11 +2,12 @@
  * The job runner with REAL worker threads running the seeded `count` job of test/app/fixtures: results,
  * failures, crashes, cancel, resume, queueing and event order.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src-main/app/api/contract';
-import { openTestApi, until } from './helpers';
+import { openTestApi, tempDir, until } from './helpers';
 
 describe('JobRunner', () => {
   it('runs a job in a worker thread, streams events and writes result, metrics and checkpoint', async () => {
@@ -127,5 +128,22 @@ describe('JobRunner', () => {
     const doc = api.workspace.runs.read(run.id);
     expect(doc.status).toBe('interrupted');
     expect(fs.existsSync(path.join(api.workspace.runs.dir(run.id), 'checkpoint', 'state.json'))).toBe(true);
+  });
+
+  it('runs jobs at a lower CPU priority than the app, relative to its own: never raising it (issue 15, finding 9)', () => {
+    const jobNiceness = (appNice: number) => {
+      const child = spawnSync('nice', ['-n', String(appNice), process.execPath, '--import', 'tsx', 'test/app/fixtures/job-niceness.ts', tempDir()], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(child.status, child.stderr).toBe(0);
+      return JSON.parse(child.stdout) as { app: number; job: number };
+    };
+    // An app started at nice 15 (or whatever this test runs at, plus 15): its jobs run lower still, capped at 19.
+    const low = jobNiceness(15);
+    expect(low.app).toBeGreaterThanOrEqual(15);
+    expect(low.job).toBe(Math.min(19, low.app + 10));
+    const normal = jobNiceness(0);
+    expect(normal.job).toBe(Math.min(19, normal.app + 10));
   });
 });

@@ -25,13 +25,15 @@ const PROGRESS_INTERVAL_MS = 100;
 /**
  * Jobs compute at a lower CPU priority than the app, so the API and the UI answer at once even when a
  * job keeps every core busy. On Linux setpriority(0) applies to the calling thread only, i.e. to this
- * worker; without contention it costs the job nothing.
+ * worker; without contention it costs the job nothing. Relative to the app's own niceness (which the
+ * thread inherits): an app started with `nice -n 19` must not get jobs of a higher priority than itself.
  */
-const JOB_NICENESS = 10;
+const JOB_NICENESS_DELTA = 10;
+const MAX_NICENESS = 19;
 
 async function runJob(data: Extract<WorkerInput, { mode: 'job' }>): Promise<void> {
   try {
-    if (process.platform === 'linux') os.setPriority(0, JOB_NICENESS);
+    if (process.platform === 'linux') os.setPriority(0, Math.min(MAX_NICENESS, os.getPriority(0) + JOB_NICENESS_DELTA));
   } catch {
     // Not permitted or not supported: run at normal priority.
   }
