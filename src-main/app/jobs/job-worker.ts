@@ -82,6 +82,7 @@ async function runJob(data: Extract<WorkerInput, { mode: 'job' }>): Promise<void
       metrics.append(line);
       post({ type: 'metric', record: line });
     },
+    resumedAt: (step) => metrics.dropAfterStep(step),
     checkpointed: (info) => post({ type: 'checkpoint', ...info }),
     log: (message, level = 'info') => post({ type: 'log', level, message }),
     modelDir(id) {

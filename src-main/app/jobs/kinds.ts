@@ -50,6 +50,7 @@ function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
       reportCheckpoint();
     },
     onMetric: (m) => ctx.metric(m),
+    onResumed: (step) => ctx.resumedAt(step),
   };
 }
 

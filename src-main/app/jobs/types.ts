@@ -32,6 +32,11 @@ export interface JobContext {
   progress(e: JobProgress): void;
   /** Appends one record to metrics.jsonl (and streams it to watchers). `step` is the x axis of charts. */
   metric(record: Record<string, unknown>): void;
+  /**
+   * A resumed job calls this once it restored its checkpoint at `step`: the records of metrics.jsonl past
+   * that step are dropped, since the job writes them again.
+   */
+  resumedAt(step: number): void;
   /** Call after a checkpoint is completely written; an interruption then resumes from it. */
   checkpointed(info: { step?: number; epoch?: number }): void;
   log(message: string, level?: 'info' | 'warn' | 'error'): void;

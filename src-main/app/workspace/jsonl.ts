@@ -5,6 +5,8 @@
  * newline so the next record never fuses with it.
  */
 import fs from 'node:fs';
+import { nodeAtomicIO } from './atomic';
+import { tempPathFor } from '../../core/util/atomic';
 
 export interface JsonlRead {
   records: Record<string, unknown>[];
@@ -55,6 +57,19 @@ export class JsonlWriter {
       this.checked = true;
     }
     fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+  }
+
+  /**
+   * Drops the records whose `step` is past `step` (a resumed job writes them again), keeping the rest
+   * and the order; the file is replaced atomically (without the lines that did not parse).
+   */
+  dropAfterStep(step: number): void {
+    const { records } = readJsonl(this.file);
+    const kept = records.filter((r) => !(typeof r.step === 'number' && r.step > step));
+    if (kept.length === records.length) return;
+    const tmp = tempPathFor(this.file);
+    nodeAtomicIO.writeSync(tmp, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+    nodeAtomicIO.renameSync(tmp, this.file);
   }
 
   private closeTornTail(): void {

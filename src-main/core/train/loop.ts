@@ -73,6 +73,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       pos = ck.position;
       rng.setState(pos.rngState);
     }
+    hooks.onResumed?.(pos.step);
   }
 
   const started = performance.now();

@@ -37,6 +37,11 @@ export interface TrainHooks {
   checkpointEvery?: number;
   /** Stop after this many steps in total (tests: "kill mid-epoch" without a kill). */
   stopAfterSteps?: number;
+  /**
+   * With resume: called once the position is restored (step 0 when there was no checkpoint). Metrics
+   * reported after that step by the interrupted attempt are reported again, so a sink drops its copies.
+   */
+  onResumed?(step: number): void;
 }
 
 export class CancelledError extends Error {
