@@ -40,7 +40,8 @@ export const ERROR_CODES = [
   'unsupported_schema', // a document written by another (newer, or unmigratable older) version
   'needs_socket', // a subscription call over plain HTTP
   'unauthorized', // serve: missing or wrong token
-  'forbidden', // IPC: the sender is not the app's own window
+  'forbidden', // IPC: the sender is not the app's own window; serve: a Host that is not this server
+  'storage', // the file system refused (no space, no permission, read-only); the message names the path and operation
   'internal', // a bug or an I/O failure; the message says what
 ] as const;
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

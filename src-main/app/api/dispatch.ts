@@ -1,8 +1,9 @@
 /**
  * The single entry of every call from every transport: look the call up, refuse oversized input,
  * validate it strictly, run the handler, validate what it returns, and wrap both outcomes in an
- * ApiResult. Nothing changes before validation passes.
+ * ApiResult. Nothing changes before validation passes. A file-system refusal is a typed `storage` error.
  */
+import { storageError } from '../../core/util/fs-error';
 import { CALLS, isCallName, MAX_REQUEST_BYTES, type ApiResult } from './contract';
 import { ApiError } from './errors';
 import type { ApiHandlers } from './handlers';
@@ -38,6 +39,8 @@ export function createDispatch(handlers: ApiHandlers): Dispatch {
       return { ok: true, data: checked.data };
     } catch (err) {
       if (err instanceof ApiError) return { ok: false, error: err.toData() };
+      const storage = storageError(err);
+      if (storage) return { ok: false, error: { code: 'storage', message: storage.message } };
       return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
     }
   };

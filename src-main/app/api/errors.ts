@@ -34,5 +34,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   needs_socket: 400,
   unauthorized: 401,
   forbidden: 403,
+  storage: 507,
   internal: 500,
 };

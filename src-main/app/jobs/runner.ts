@@ -35,6 +35,8 @@ export interface RunnerOptions {
 
 /** run.json is rewritten for progress and checkpoints at most this often (status changes at once). */
 const PROGRESS_WRITE_MS = 1000;
+/** A run.json write the disk refused (full, read-only) is tried again this often until one succeeds. */
+const RETRY_WRITE_MS = 2000;
 
 interface Job {
   doc: RunDoc;
@@ -53,7 +55,7 @@ export class JobRunner {
   readonly maxHeavy: number;
   readonly maxLight: number;
   private jobs = new Map<string, Job>();
-  /** Ended runs whose final run.json write is still in flight (so reads never see a stale state). */
+  /** Ended runs whose final run.json is not written yet (in flight, or refused by the disk and retried). */
   private settling = new Map<string, RunDoc>();
   /** Per run, the chain of pending run.json writes (async: fsync must not stall the main thread). */
   private writes = new Map<string, Promise<void>>();
@@ -122,7 +124,8 @@ export class JobRunner {
     if (!kind.resumable) throw new ApiError('conflict', `${doc.kind} runs cannot be resumed; start a new one`);
     const { error: _e, endedAt: _x, ...rest } = doc;
     const next: RunDoc = { ...rest, status: 'queued', updatedAt: new Date().toISOString(), owner: selfOwner() };
-    void this.write({ doc: next });
+    // Written before it is queued: when the disk refuses (full, read-only), the resume is refused, typed.
+    this.workspace.runs.write(next);
     return this.enqueue(next, kind, true);
   }
 
@@ -337,7 +340,6 @@ export class JobRunner {
     this.emitStatus(job);
     const summary = summarize(job.doc);
     void this.write(job).then(() => {
-      if (this.settling.get(id) === job.doc) this.settling.delete(id);
       for (const w of job.waiters) w(summary);
     });
   }
@@ -352,9 +354,19 @@ export class JobRunner {
     const doc = job.doc;
     const next = (this.writes.get(doc.id) ?? Promise.resolve())
       .then(() => this.workspace.runs.writeAsync(doc))
-      .catch((err: unknown) => {
-        this.events.emit({ type: 'log', runId: doc.id, level: 'error', message: `could not save run.json: ${(err as Error).message}` });
-      });
+      .then(
+        () => {
+          // An ended run is read from run.json again once its final state is there.
+          if (this.settling.get(doc.id) === doc) this.settling.delete(doc.id);
+        },
+        (err: unknown) => {
+          this.events.emit({ type: 'log', runId: doc.id, level: 'error', message: `could not save run.json: ${(err as Error).message}` });
+          // Tried again unless a newer state came meanwhile, so run.json catches up once space is back.
+          setTimeout(() => {
+            if (!this.writes.has(doc.id) && (this.live(doc.id) ?? doc) === doc) void this.write({ doc });
+          }, RETRY_WRITE_MS).unref();
+        },
+      );
     this.writes.set(doc.id, next);
     void next.then(() => {
       if (this.writes.get(doc.id) === next) this.writes.delete(doc.id);

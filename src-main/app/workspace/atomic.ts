@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TEMP_SUFFIX, tempPathFor, writeFileAtomic } from '../../core/util/atomic';
+import { withPathSync } from '../../core/util/fs-error';
 
 export interface AtomicIO {
   writeSync(tmp: string, data: string): void;
@@ -40,8 +41,8 @@ export function writeJsonAtomic(file: string, value: unknown, io: AtomicIO = nod
   const dir = path.dirname(file);
   const tmp = tempPathFor(file);
   try {
-    io.writeSync(tmp, JSON.stringify(value, null, 1) + '\n');
-    io.renameSync(tmp, file);
+    withPathSync('write', file, () => io.writeSync(tmp, JSON.stringify(value, null, 1) + '\n'));
+    withPathSync('rename into place', file, () => io.renameSync(tmp, file));
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;

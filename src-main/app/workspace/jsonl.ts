@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { nodeAtomicIO } from './atomic';
 import { tempPathFor } from '../../core/util/atomic';
+import { withPathSync } from '../../core/util/fs-error';
 
 export interface JsonlRead {
   records: Record<string, unknown>[];
@@ -56,7 +57,7 @@ export class JsonlWriter {
       this.closeTornTail();
       this.checked = true;
     }
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    withPathSync('append to', this.file, () => fs.appendFileSync(this.file, JSON.stringify(record) + '\n'));
   }
 
   /**
@@ -68,8 +69,10 @@ export class JsonlWriter {
     const kept = records.filter((r) => !(typeof r.step === 'number' && r.step > step));
     if (kept.length === records.length) return;
     const tmp = tempPathFor(this.file);
-    nodeAtomicIO.writeSync(tmp, kept.map((r) => JSON.stringify(r) + '\n').join(''));
-    nodeAtomicIO.renameSync(tmp, this.file);
+    withPathSync('rewrite', this.file, () => {
+      nodeAtomicIO.writeSync(tmp, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+      nodeAtomicIO.renameSync(tmp, this.file);
+    });
   }
 
   private closeTornTail(): void {

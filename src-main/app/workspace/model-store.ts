@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelDetail, ModelSummary } from '../api/contract';
+import { withPathSync } from '../../core/util/fs-error';
 import { ApiError } from '../api/errors';
 import { writeJsonAtomic } from './atomic';
 import { readDoc } from './documents';
@@ -91,7 +92,7 @@ export class ModelStore {
   delete(id: string): void {
     if (id.startsWith(DEMO_PREFIX)) throw new ApiError('read_only', `"${id}" is a demo model shipped with the app and cannot be deleted`);
     this.get(id);
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    withPathSync('remove', this.dir(id), () => fs.rmSync(this.dir(id), { recursive: true, force: true }));
     this.cache.delete(id);
   }
 

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { withPathSync } from '../../core/util/fs-error';
 import { ApiError } from '../api/errors';
 import type { RunSummary } from '../api/contract';
 import { writeJsonAtomic, writeJsonAtomicAsync } from './atomic';
@@ -52,13 +53,19 @@ export class RunStore {
   create(doc: RunDoc): void {
     const dir = this.dir(doc.id);
     try {
-      fs.mkdirSync(dir);
+      withPathSync('create the folder', dir, () => fs.mkdirSync(dir));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ApiError('conflict', `run ${doc.id} already exists`);
       throw err;
     }
-    fs.mkdirSync(path.join(dir, CHECKPOINT_DIR));
-    this.write(doc);
+    try {
+      withPathSync('create the folder', path.join(dir, CHECKPOINT_DIR), () => fs.mkdirSync(path.join(dir, CHECKPOINT_DIR)));
+      this.write(doc);
+    } catch (err) {
+      // A run that could not be written (a full disk) leaves no half-created folder.
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   read(id: string): RunDoc {
@@ -87,7 +94,7 @@ export class RunStore {
   delete(id: string): void {
     const dir = this.dir(id);
     if (!fs.existsSync(path.join(dir, RUN_FILE))) throw new ApiError('not_found', `no run "${id}" in this workspace`);
-    fs.rmSync(dir, { recursive: true, force: true });
+    withPathSync('remove', dir, () => fs.rmSync(dir, { recursive: true, force: true }));
     if (this.index) delete this.index[id];
   }
 
@@ -157,7 +164,11 @@ export class RunStore {
   }
 
   private saveIndex(): void {
-    writeJsonAtomic(path.join(this.root, INDEX_FILE), { schemaVersion: RUNS_INDEX.version, entries: this.index ?? {} });
+    try {
+      writeJsonAtomic(path.join(this.root, INDEX_FILE), { schemaVersion: RUNS_INDEX.version, entries: this.index ?? {} });
+    } catch {
+      // A cache only: on a full or read-only disk the list is still right, and the next one tries again.
+    }
   }
 }
 

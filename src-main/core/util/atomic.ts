@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { withPath } from './fs-error';
 
 export const TEMP_SUFFIX = '.tmp';
 let counter = 0;
@@ -17,14 +18,17 @@ export function tempPathFor(file: string): string {
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPathFor(file);
   try {
-    const fh = await fs.open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, file);
+    // Errors name the target file and the step (Node's own say "ENOSPC: ..., write" without a path).
+    await withPath('write', file, async () => {
+      const fh = await fs.open(tmp, 'w');
+      try {
+        await fh.writeFile(data);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    });
+    await withPath('rename into place', file, () => fs.rename(tmp, file));
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
