@@ -2,7 +2,7 @@
  * Load test of `skipvit serve` (issue 6): starts the real server as a child process on 127.0.0.1, starts
  * a real training job (micro preset on Fashion-MNIST) in its worker, then sends 200 API requests from
  * 20 concurrent keep-alive clients and reports success and latency (p50, p95, max). Exits non-zero when
- * a request fails or p95 is 100 ms or more.
+ * a request fails, p50 is 50 ms or more, or p95 is 100 ms or more (the claims the test suite leaves here).
  *
  *   npm run bench:serve [-- --clients 20 --requests 200 --json]
  */
@@ -134,7 +134,7 @@ async function main(): Promise<number> {
           `${figures.requestsPerSec.toFixed(0)} req/s (${out.cores} cores, load average ${out.loadAverage.toFixed(2)})`,
       );
     }
-    return figures.failures === 0 && figures.p95Ms < 100 && still === 'running' ? 0 : 1;
+    return figures.failures === 0 && figures.p50Ms < 50 && figures.p95Ms < 100 && still === 'running' ? 0 : 1;
   } finally {
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));

@@ -113,7 +113,7 @@ describe('schema versions', () => {
 });
 
 describe('runs', () => {
-  it('lists 1,000 runs fast through the index, and sees runs written by another process or copied in', () => {
+  it('lists 1,000 runs through the index, and sees runs written by another process or copied in', () => {
     const dir = tempDir();
     const { workspace } = Workspace.open(dir, { demoModels: null });
     const base = Date.parse('2025-01-01T00:00:00Z');
@@ -126,22 +126,26 @@ describe('runs', () => {
     }
     workspace.runs.list(); // builds the index, as the first list after start-up does
     // Cold: a fresh store (as in a new process) with only the index file on disk.
-    let t0 = performance.now();
     const first = new RunStore(workspace.runs.root).list();
-    const coldMs = performance.now() - t0;
-    t0 = performance.now();
-    for (let i = 0; i < 10; i++) workspace.runs.list();
-    const warmMs = (performance.now() - t0) / 10;
-    // Without the index every run.json is parsed.
+    // Without the index every run.json is parsed, and the index is written again.
     fs.rmSync(path.join(dir, 'runs', 'index.json'));
-    t0 = performance.now();
-    new RunStore(workspace.runs.root).list();
-    const noIndexMs = performance.now() - t0;
-    console.log(`list 1000 runs: cold with index ${coldMs.toFixed(1)} ms, warm ${warmMs.toFixed(1)} ms, without index ${noIndexMs.toFixed(1)} ms`);
+    expect(new RunStore(workspace.runs.root).list().runs).toEqual(first.runs);
+    expect(fs.existsSync(path.join(dir, 'runs', 'index.json'))).toBe(true);
     const cold = Workspace.open(dir, { demoModels: null }).workspace;
     expect(first.runs).toHaveLength(1000);
     expect(first.runs[0].createdAt > first.runs[999].createdAt).toBe(true);
-    expect(warmMs).toBeLessThan(100);
+    // A warm list parses no run.json whose inode, mtime and size are unchanged (the speed claim, warm
+    // < 100 ms, is `npm run bench:workspace`'s): garbage of the same size and mtime goes unnoticed.
+    const probe = path.join(workspace.runs.root, first.runs[10].id, 'run.json');
+    const original = fs.readFileSync(probe);
+    const stamp = path.join(dir, 'stamp');
+    fs.writeFileSync(stamp, '');
+    expect(spawnSync('touch', ['-r', probe, stamp]).status).toBe(0); // keeps the nanoseconds utimes() would round
+    fs.writeFileSync(probe, Buffer.alloc(original.length, 0x20));
+    expect(spawnSync('touch', ['-r', stamp, probe]).status).toBe(0);
+    expect(workspace.runs.list().runs[10]).toEqual(first.runs[10]);
+    fs.writeFileSync(probe, original);
+    expect(spawnSync('touch', ['-r', stamp, probe]).status).toBe(0);
 
     // Another writer changes one run; a run folder is copied in from elsewhere.
     const changed = first.runs[500].id;
