@@ -116,9 +116,8 @@ describe('fetchDataset against a local HTTP server', () => {
 
   it('a stalled connection fails after the idle timeout instead of hanging, keeping what arrived', async () => {
     const dest = path.join(tmp.dir, 'stall', 'x.tar.gz');
-    const t0 = Date.now();
+    // The idle timeout's own message is the outcome (a hang would time the test out); its speed is no claim here.
     const err = await downloadFile({ url: server.url('/stall.tar.gz'), dest, checksum: { algorithm: 'md5', hex: md5(cifar) }, attempts: 1, idleTimeoutMs: 300 }).catch((e) => e);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(err.message).toBe(`${dest}.part: download from ${server.url('/stall.tar.gz')} failed (no data for 0.3 s); 500 bytes kept, run again to resume`);
     expect(existsSync(dest)).toBe(false);
   });
