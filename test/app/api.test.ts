@@ -121,6 +121,8 @@ describe('invalid requests are refused with a typed error and change nothing', (
       ['path in job params (model)', 'jobsStart', { kind: 'count', params: { steps: 1, model: '../../etc/passwd' } }, 'outside_workspace'],
       ['wrong type', 'runsGet', { id: 42 }, 'bad_request'],
       ['input not an object', 'runsList', 'all of them', 'bad_request'],
+      // Found by the fuzz suite: 100,000 nested arrays overflowed the stack of the size check (internal).
+      ['deeply nested input', 'runsList', { kind: JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) }, 'bad_request', /nested deeper than 64 levels/],
       ['unknown field', 'runsGet', { id: run.id, force: true }, 'bad_request', /force/],
       ['unknown field in params', 'jobsStart', { kind: 'count', params: { steps: 1, rm: '-rf' } }, 'bad_request', /rm/],
       ['wrong param type', 'jobsStart', { kind: 'count', params: { steps: 'many' } }, 'bad_request', /params: invalid count params: steps|steps/],

@@ -96,6 +96,20 @@ describe('skipvit serve against hostile clients', () => {
     expect(await upgrade({ Origin: `http://127.0.0.1:${port}` })).toBe('open');
   });
 
+  it('answers a socket frame that breaks the frame schema under its own id (found by the fuzz suite: the call hung)', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/socket?token=${token}`);
+    await new Promise((r) => ws.once('open', r));
+    const answer = new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    ws.send(JSON.stringify({ id: 7, call: 'x'.repeat(100), input: {} }));
+    expect(await answer).toMatchObject({
+      type: 'result',
+      id: 7,
+      result: { ok: false, error: { code: 'bad_request', message: expect.stringMatching(/call: /) } },
+    });
+    ws.close();
+    await stillServing();
+  });
+
   it('answers an oversized chunked body with 413 (not a cut connection), and keeps serving', async () => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const body = [

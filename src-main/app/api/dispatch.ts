@@ -11,10 +11,28 @@ import type { ClientSession } from './session';
 
 export type Dispatch = (call: string, input: unknown, client: ClientSession) => Promise<ApiResult<unknown>>;
 
+/** Deeper inputs are refused before anything walks them recursively (JSON.stringify would overflow the stack). */
+const MAX_NESTING = 64;
+
+/** Whether arrays and objects in `value` nest deeper than `max`, found without recursion. */
+function nestedDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function createDispatch(handlers: ApiHandlers): Dispatch {
   return async (call, input, client) => {
     try {
       if (!isCallName(call)) throw new ApiError('unknown_call', `there is no API call "${call}"`);
+      if (nestedDeeper(input, MAX_NESTING)) {
+        throw new ApiError('bad_request', `the request is nested deeper than ${MAX_NESTING} levels`);
+      }
       const size = Buffer.byteLength(JSON.stringify(input ?? {}) ?? '');
       if (size > MAX_REQUEST_BYTES) {
         throw new ApiError('payload_too_large', `the request is ${size} bytes; the limit is ${MAX_REQUEST_BYTES}`);

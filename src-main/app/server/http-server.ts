@@ -193,7 +193,11 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
       const parsed = WsRequestSchema.safeParse(frame);
       if (!parsed.success) {
-        send({ type: 'result', id: -1, result: errorResult('bad_request', 'a socket frame must be {"id": n, "call": "...", "input": {...}}') });
+        // Answered under the frame's own id when it has a usable one, so the caller's call does not hang.
+        const raw = (frame as { id?: unknown } | undefined)?.id;
+        const id = Number.isSafeInteger(raw) && (raw as number) >= 0 ? (raw as number) : -1;
+        const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
+        send({ type: 'result', id, result: errorResult('bad_request', `a socket frame must be {"id": n, "call": "...", "input": {...}} (${where})`) });
         return;
       }
       const { id, call, input } = parsed.data;
