@@ -12,7 +12,6 @@
  * resume and delete without training in the background. FUZZ_SEED=<n> replays another seed.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -28,6 +27,7 @@ import { readDoc } from '../../src-main/app/workspace/documents';
 import { readJsonl } from '../../src-main/app/workspace/jsonl';
 import { MODEL_META, RUN_DOC, WORKSPACE_DOC } from '../../src-main/app/workspace/schemas';
 import { arbitraryFor, HOSTILE_STRINGS } from './fuzz/contract-arbitraries';
+import { rawRequest } from './helpers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_151_115);
 /** Property runs; each sends BATCH requests at once. */
@@ -224,6 +224,16 @@ const bodyArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 65, max: 200_000 }).map((depth) => ({ nestedArrays: depth })) },
   { weight: 1, arbitrary: fc.constant(null) },
 );
+/** Host, Origin and Authorization headers from their generated choices ('good': this server's own). */
+function clientHeaders(r: { host: string; origin: string | undefined; auth: string | undefined }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (r.host) headers.Host = r.host === 'good' ? hostPort() : r.host;
+  if (r.origin) headers.Origin = r.origin === 'good' ? `http://${hostPort()}` : r.origin;
+  if (r.auth !== undefined)
+    headers.Authorization = r.auth === 'good' ? `Bearer ${token}` : r.auth === 'long' ? 'Bearer ' + 'x'.repeat(5000) : r.auth;
+  return headers;
+}
+
 const hostile: fc.Arbitrary<Request> = fc
   .record({
     method: fc.constantFrom('GET', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'),
@@ -242,11 +252,7 @@ const hostile: fc.Arbitrary<Request> = fc
     body: bodyArb,
   })
   .map((r) => {
-    const headers: Record<string, string> = {};
-    if (r.host) headers.Host = r.host === 'good' ? hostPort() : r.host;
-    if (r.origin) headers.Origin = r.origin === 'good' ? `http://${hostPort()}` : r.origin;
-    if (r.auth !== undefined)
-      headers.Authorization = r.auth === 'good' ? `Bearer ${token}` : r.auth === 'long' ? 'Bearer ' + 'x'.repeat(5000) : r.auth;
+    const headers = clientHeaders(r);
     if (r.cookie) headers.Cookie = r.cookie === 'good' ? `skipvit_token_${server.port}=${token}` : r.cookie;
     if (r.contentType) headers['Content-Type'] = r.contentType;
     return {
@@ -264,14 +270,7 @@ const upgrade: fc.Arbitrary<Request> = fc
     origin: originHeader,
     auth: authHeader,
   })
-  .map((r) => {
-    const headers: Record<string, string> = {};
-    if (r.host) headers.Host = r.host === 'good' ? hostPort() : r.host;
-    if (r.origin) headers.Origin = r.origin === 'good' ? `http://${hostPort()}` : r.origin;
-    if (r.auth !== undefined)
-      headers.Authorization = r.auth === 'good' ? `Bearer ${token}` : r.auth === 'long' ? 'Bearer ' + 'x'.repeat(5000) : r.auth;
-    return { type: 'upgrade' as const, path: r.path, headers };
-  });
+  .map((r) => ({ type: 'upgrade' as const, path: r.path, headers: clientHeaders(r) }));
 
 const requestArb: fc.Arbitrary<Request> = fc.oneof(
   { weight: 12, arbitrary: apiCall },
@@ -287,20 +286,15 @@ interface Answer {
   body: string;
 }
 
-function httpRequest(method: string, urlPath: string, headers: Record<string, string>, body: string | Buffer | null): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, method, path: urlPath, headers, agent: false, setHost: !('Host' in headers) },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
+async function httpRequest(
+  method: string,
+  urlPath: string,
+  headers: Record<string, string>,
+  body: string | Buffer | null,
+): Promise<Answer> {
+  const answer = await rawRequest({ port: server.port, method, path: urlPath, headers, body: body === null ? [] : [body] });
+  if (answer instanceof Error) throw answer;
+  return answer;
 }
 
 /** An ApiResult that is a success or a typed error other than internal. */

@@ -1,5 +1,6 @@
 /** Shared helpers of the app tests: temp workspaces, a runner over the test registry, file snapshots. */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
@@ -62,4 +63,45 @@ export function writeModel(dir: string, meta: Record<string, unknown>): void {
     path.join(dir, 'model.json'),
     JSON.stringify({ format: 'skipvit', modelTopology: { skipvit: { schemaVersion: 1, ...meta } }, weightsManifest: [] }),
   );
+}
+
+/**
+ * One HTTP request to 127.0.0.1 with full control of the headers (Host included) and of how the body is
+ * sent (chunks written one after another); resolves with the answer, or with the transport error.
+ */
+export function rawRequest(opts: {
+  port: number;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: (string | Buffer)[];
+}): Promise<{ status: number; body: string } | Error> {
+  return new Promise((resolve) => {
+    const headers = opts.headers ?? {};
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: opts.port,
+        path: opts.path,
+        method: opts.method ?? 'POST',
+        headers,
+        agent: false,
+        setHost: !('Host' in headers),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', resolve);
+      },
+    );
+    req.on('error', resolve);
+    const chunks = opts.body ?? [];
+    const write = (i: number) => {
+      if (i >= chunks.length) return req.end();
+      if (req.destroyed) return;
+      req.write(chunks[i], () => write(i + 1));
+    };
+    write(0);
+  });
 }

@@ -5,13 +5,12 @@
  * get a clear refusal, and the server must keep answering afterwards (issue 15, findings 1 and 8).
  */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { firstLine } from '../../scripts/bench-serve';
 import { MAX_REQUEST_BYTES } from '../../src-main/app/api/contract';
-import { tempDir } from './helpers';
+import { rawRequest, tempDir } from './helpers';
 
 const CLI = path.resolve('bin/skipvit.mjs');
 let child: ReturnType<typeof spawn>;
@@ -36,33 +35,8 @@ afterAll(async () => {
   }
 });
 
-/** One request with full control of the headers; resolves with the status and body, or the transport error. */
-function request(opts: {
-  path: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: Buffer[];
-}): Promise<{ status: number; body: string } | Error> {
-  return new Promise((resolve) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: opts.path, method: opts.method ?? 'POST', headers: opts.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', resolve);
-      },
-    );
-    req.on('error', resolve);
-    const chunks = opts.body ?? [];
-    const write = (i: number) => {
-      if (i >= chunks.length) return req.end();
-      if (req.destroyed) return;
-      req.write(chunks[i], () => write(i + 1));
-    };
-    write(0);
-  });
-}
+const request = (opts: { path: string; method?: string; headers?: Record<string, string>; body?: Buffer[] }) =>
+  rawRequest({ port, ...opts });
 
 /** Opens the socket with these headers; resolves with 'open' or the refusal's HTTP status. */
 function upgrade(headers: Record<string, string>): Promise<'open' | number | Error> {
