@@ -9,7 +9,8 @@ export interface Command {
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   workspace: { type: 'string', help: 'workspace folder (default: $SKIPVIT_WORKSPACE or the user-data folder)' },
   json: { type: 'boolean', help: 'print exactly one JSON object on stdout' },
-  backend: { type: 'string', help: 'tfjs backend: auto, tensorflow, wasm or cpu', default: 'auto' },
+  backend: { type: 'string', help: 'tfjs backend: auto, webgpu, tensorflow, wasm or cpu', default: 'auto' },
+  adapter: { type: 'string', help: 'GPU adapter for webgpu: hardware, or software (SwiftShader: tests only)', default: 'hardware' },
   help: { type: 'boolean', help: 'show this help' },
 };
 

@@ -95,8 +95,8 @@ describe('export', () => {
       new Float32Array(12 * 64).map((_, i) => Math.sin(i * 0.37) * 2),
       [12, 8, 8, 1],
     );
-    const a = forwardDynamic(source, x, { bias: point.gateBias, pruned: pruneFlags(point) });
-    const b = forwardDynamic(exported, x, { bias: meta.gateBias });
+    const a = await forwardDynamic(source, x, { bias: point.gateBias, pruned: pruneFlags(point) });
+    const b = await forwardDynamic(exported, x, { bias: meta.gateBias });
     expect(Array.from(b.logits.dataSync())).toEqual(Array.from(a.logits.dataSync()));
     const L = TINY.depth;
     const kept = meta.sourceLayers!;

@@ -18,20 +18,20 @@ function model(seed = 3): ViT {
 }
 
 describe('dynamic-infer executor', () => {
-  it('with every gate forced to run equals the static path within 1e-5', () => {
+  it('with every gate forced to run equals the static path within 1e-5', async () => {
     const m = model();
     const x = randomImages(6, m.config);
     const keep = new Uint8Array(6 * m.depth).fill(1);
-    const { logits, executed } = forwardDynamic(m, x, { keep });
+    const { logits, executed } = await forwardDynamic(m, x, { keep });
     const s = m.forwardStatic(x);
     expect(maxAbsDiff(logits, s)).toBeLessThan(1e-5);
     expect([...executed].every((e) => e === 1)).toBe(true);
   });
 
-  it('with every layer skipped equals embedding -> final norm -> head', () => {
+  it('with every layer skipped equals embedding -> final norm -> head', async () => {
     const m = model();
     const x = randomImages(5, m.config);
-    const { logits, executed } = forwardDynamic(m, x, { keep: new Uint8Array(5 * m.depth) });
+    const { logits, executed } = await forwardDynamic(m, x, { keep: new Uint8Array(5 * m.depth) });
     const direct = tf.tidy(() => m.classify(m.embed(x)));
     expect(maxAbsDiff(logits, direct)).toBeLessThan(1e-6);
     expect([...executed].every((e) => e === 0)).toBe(true);
@@ -39,7 +39,7 @@ describe('dynamic-infer executor', () => {
     expect(maxAbsDiff(logits, m.forwardStatic(x))).toBeGreaterThan(1e-2);
   });
 
-  it('with a random per-sample keep mask, each sample equals that sample run alone through its kept layers', () => {
+  it('with a random per-sample keep mask, each sample equals that sample run alone through its kept layers', async () => {
     const m = model();
     const B = 9;
     const L = m.depth;
@@ -48,7 +48,7 @@ describe('dynamic-infer executor', () => {
     const keep = new Uint8Array(B * L).map(() => (rng.next() < 0.5 ? 1 : 0));
     keep.fill(1, 0, L); // one sample runs everything, one runs nothing
     keep.fill(0, L, 2 * L);
-    const { logits, executed } = forwardDynamic(m, x, { keep });
+    const { logits, executed } = await forwardDynamic(m, x, { keep });
     expect([...executed]).toEqual([...keep]);
     for (let b = 0; b < B; b++) {
       const alone = tf.tidy(() => {
@@ -60,13 +60,13 @@ describe('dynamic-infer executor', () => {
     }
   });
 
-  it('greedy gates: bias shifts decisions, pruned layers never run, and tensors do not leak', () => {
+  it('greedy gates: bias shifts decisions, pruned layers never run, and tensors do not leak', async () => {
     const m = model();
     const x = randomImages(8, m.config);
     const before = tf.memory().numTensors;
-    const always = forwardDynamic(m, x, { bias: new Array(m.depth).fill(1e6) });
-    const never = forwardDynamic(m, x, { bias: new Array(m.depth).fill(-1e6) });
-    const pruned = forwardDynamic(m, x, { bias: new Array(m.depth).fill(1e6), pruned: [false, true, false, true] });
+    const always = await forwardDynamic(m, x, { bias: new Array(m.depth).fill(1e6) });
+    const never = await forwardDynamic(m, x, { bias: new Array(m.depth).fill(-1e6) });
+    const pruned = await forwardDynamic(m, x, { bias: new Array(m.depth).fill(1e6), pruned: [false, true, false, true] });
     expect([...always.executed].every((e) => e === 1)).toBe(true);
     expect([...never.executed].every((e) => e === 0)).toBe(true);
     for (let b = 0; b < 8; b++) expect([...pruned.executed.subarray(b * 4, b * 4 + 4)]).toEqual([1, 0, 1, 0]);
@@ -75,8 +75,8 @@ describe('dynamic-infer executor', () => {
     expect(tf.memory().numTensors).toBe(before + 1); // only the static logits above are left
   });
 
-  it('rejects a keep mask of the wrong length', () => {
+  it('rejects a keep mask of the wrong length', async () => {
     const m = model();
-    expect(() => forwardDynamic(m, randomImages(2, m.config), { keep: new Uint8Array(3) })).toThrow(/keep mask must have B\*L = 8/);
+    await expect(forwardDynamic(m, randomImages(2, m.config), { keep: new Uint8Array(3) })).rejects.toThrow(/keep mask must have B\*L = 8/);
   });
 });

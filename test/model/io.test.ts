@@ -26,7 +26,7 @@ describe('save and load (tfjs model.json + weights.bin)', () => {
     expect(model.costs).toEqual(m.costs);
     const x = randomImages(3, m.config);
     expect(Array.from(model.forwardStatic(x).dataSync())).toEqual(Array.from(m.forwardStatic(x).dataSync()));
-    expect(Array.from(forwardDynamic(model, x).logits.dataSync())).toEqual(Array.from(forwardDynamic(m, x).logits.dataSync()));
+    expect(Array.from((await forwardDynamic(model, x)).logits.dataSync())).toEqual(Array.from((await forwardDynamic(m, x)).logits.dataSync()));
     for (const [name, v] of m.variables()) expect(Array.from(model.variables().get(name)!.dataSync()), name).toEqual(Array.from(v.dataSync()));
   });
 

@@ -145,7 +145,7 @@ describe('genome evaluation', () => {
     expect(ev.records).toHaveLength(2);
     expect(ev.requests()).toBe(4);
     expect(out[0]).toEqual(out[1]);
-    const direct = measureChoice(model, split, decodeGenome(a), 1);
+    const direct = await measureChoice(model, split, decodeGenome(a), 1);
     expect(out[0].objectives).toEqual([-direct.reward, direct.executedCost]);
     const allPruned = await ev.evaluate([{ real: [0, 0, 0, 0], bits: [1, 1, 1, 1] }]);
     expect(allPruned[0].constraintViolation).toBe(1);

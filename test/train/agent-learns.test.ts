@@ -34,7 +34,7 @@ describe('the RL agent on tasks whose answer is known', () => {
     for (let l = 0; l < 4; l++) {
       const keep = new Uint8Array(4).fill(1);
       keep[l] = 0;
-      expect(forwardDynamic(m, x, { keep }).logits.argMax(1).dataSync()[0], `without layer ${l}`).toBe(1);
+      expect((await forwardDynamic(m, x, { keep })).logits.argMax(1).dataSync()[0], `without layer ${l}`).toBe(1);
     }
     // The fresh agent (p(run) about 0.73 per layer) runs all four layers in only about 28% of samples.
     const out = path.join(await tempDir('skipvit-agent-'), 'm');

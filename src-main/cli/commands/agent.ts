@@ -1,6 +1,6 @@
 /** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model. */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { datasetFor, readModelMeta } from '../../core/model';
 import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
@@ -35,7 +35,7 @@ export const command = defineCommand(
     const out = path.resolve(requireString(flags, 'out'));
     const advantage = oneOf(flags, 'advantage', ADVANTAGE_MODES);
     const reward = oneOf(flags, 'reward', REWARD_MODES);
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name, {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),

@@ -4,7 +4,7 @@
  *   --model DIR [--dataset D]      the full comparison on real data, with telemetry (power, memory)
  */
 import { promises as fs } from 'node:fs';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { isPresetName } from '../../core/model/config';
 import { intList, UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -31,7 +31,7 @@ export const command = defineCommand(
     out: { type: 'string', help: 'also write the JSON result to this file' },
   },
   async ({ flags }, io) => {
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const batches = intList(flags.batch, 'batch');
     const bar = io.progress('bench');
     let result: object;

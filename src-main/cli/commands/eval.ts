@@ -1,6 +1,6 @@
 /** `skipvit eval`: accuracy and skipping statistics of a model on a split. */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { datasetFor, loadModel } from '../../core/model';
 import { evaluate } from '../../core/train';
@@ -21,7 +21,7 @@ export const command = defineCommand(
   async ({ flags }, io) => {
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
-    await initBackend(flags.backend as BackendName | 'auto');
+    await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const { model, meta } = await loadModel(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDataset(name);

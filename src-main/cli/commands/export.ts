@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { resolveWorkspaceDir } from '../../app/workspace/location';
 import { Workspace } from '../../app/workspace/workspace';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { exportPoint } from '../../core/export/export';
 import { readSearchResultFile } from '../../core/export/search-result';
 import { requireString, UsageError } from '../args';
@@ -50,7 +50,7 @@ export const command = defineCommand(
     }
     const out = path.resolve(requireString(flags, 'out'));
     const { result, source } = await loadSource(run, flags.workspace as string | undefined);
-    await initBackend(flags.backend as BackendName | 'auto');
+    await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const bar = io.progress('export');
     const r = await exportPoint({
       result,

@@ -1,6 +1,6 @@
 /** `skipvit predict`: run an exported or trained model on PNG/JPEG files. */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { predictFiles } from '../../core/export/predict';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -17,7 +17,7 @@ export const command = defineCommand(
     if (positionals.length === 0) throw new UsageError('give one or more PNG or JPEG files after the flags');
     const top = Number(flags.top);
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${flags.top}`);
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const r = await predictFiles(model, positionals, { top, allowIncomplete: Boolean(flags['allow-incomplete']) });
     io.result({ ...r, backend: backend.name }, () =>
       r.predictions

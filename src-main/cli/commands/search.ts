@@ -10,7 +10,7 @@ import { JsonlWriter } from '../../app/workspace/jsonl';
 import { METRICS_FILE, newRunId, RESULT_FILE, selfOwner } from '../../app/workspace/run-store';
 import type { RunDoc } from '../../app/workspace/schemas';
 import { endRun, Workspace } from '../../app/workspace/workspace';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { oneOf, requireString } from '../args';
@@ -106,7 +106,7 @@ export const command = defineCommand(
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
     const objective = oneOf(flags, 'objective', ['reward', 'accuracy']);
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const opts = {
       model,
       dataset: flags.dataset as string | undefined,

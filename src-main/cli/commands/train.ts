@@ -1,6 +1,6 @@
 /** `skipvit train`: the static ViT (supervised). */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../../core/backend';
+import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { loadDataset } from '../../core/data';
 import { isPresetName } from '../../core/model/config';
 import { evaluateSaved, trainStatic } from '../../core/train';
@@ -42,7 +42,7 @@ export const command = defineCommand(
       return 0;
     }
     const out = path.resolve(requireString(flags, 'out'));
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const data = await loadDataset(String(flags.dataset), {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
       ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),

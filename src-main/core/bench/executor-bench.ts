@@ -67,7 +67,7 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
         const timing = await timeInterleaved(
           {
             static: () => model.forwardStatic(x),
-            dynamic: () => forwardDynamic(model, x, { keep }).logits,
+            dynamic: async () => (await forwardDynamic(model, x, { keep })).logits,
           },
           { batchSize: B, seconds: opts.secondsPerBatch ?? 3, minRuns: opts.minRuns ?? 3, maxRuns: opts.maxRuns ?? 200, signal: opts.signal },
         );

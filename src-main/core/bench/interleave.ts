@@ -5,6 +5,7 @@
  * tf.profile, outside the timed runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkDevice } from '../backend';
 import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
@@ -29,13 +30,16 @@ export interface InterleaveOptions {
   onRun?(path: string, t0: number, t1: number): void;
 }
 
-/** Each path returns an output tensor; timing includes reading it back (dataSync), as a user would. */
-export type ForwardPath = () => tf.Tensor;
+/**
+ * Each path returns an output tensor; timing includes reading it back, as a user would. On a GPU the read
+ * is what waits for the device to finish: without it a timing would measure only the enqueue.
+ */
+export type ForwardPath = () => tf.Tensor | Promise<tf.Tensor>;
 
 async function measurePeak(f: ForwardPath): Promise<number> {
-  const info = await tf.profile(() => {
-    const y = f();
-    y.dataSync();
+  const info = await tf.profile(async () => {
+    const y = await f();
+    await y.data();
     y.dispose();
   });
   return info.peakBytes;
@@ -43,17 +47,18 @@ async function measurePeak(f: ForwardPath): Promise<number> {
 
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {
   const names = Object.keys(paths) as K[];
-  const run = (name: K) => {
+  const run = async (name: K) => {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const y = paths[name]();
-    y.dataSync();
+    const y = await paths[name]();
+    await y.data();
     const t1 = performance.now();
+    checkDevice();
     const c = process.cpuUsage(c0);
     y.dispose();
     return [t0, t1, (c.user + c.system) / 1000] as const;
   };
-  for (let w = 0; w < (opts.warmup ?? 2); w++) for (const n of names) run(n);
+  for (let w = 0; w < (opts.warmup ?? 2); w++) for (const n of names) await run(n);
   const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const start = performance.now();
@@ -61,7 +66,7 @@ export async function timeInterleaved<K extends string>(paths: Record<K, Forward
     if (opts.signal?.aborted) throw new Error('cancelled');
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const n of order) {
-      const [t0, t1, cpuMs] = run(n);
+      const [t0, t1, cpuMs] = await run(n);
       times[n].push(t1 - t0);
       cpu[n].push(cpuMs);
       opts.onRun?.(n, t0, t1);

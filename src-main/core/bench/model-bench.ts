@@ -74,21 +74,21 @@ export interface ModelBenchResult {
 }
 
 interface PathRun {
-  logits(x: tf.Tensor4D): { logits: tf.Tensor2D; executed?: Uint8Array };
+  logits(x: tf.Tensor4D): Promise<{ logits: tf.Tensor2D; executed?: Uint8Array }>;
 }
 
 /** Accuracy and executed cost of a path over the prepared batches (also the warm-up). */
-function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) {
+async function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) {
   let correct = 0;
   let n = 0;
   let cost = 0;
   let layers = 0;
   const total = model.costs.reduce((a, b) => a + b, 0);
   const L = model.depth;
-  xs.forEach((x, i) => {
-    const { logits, executed } = p.logits(x);
+  for (const [i, x] of xs.entries()) {
+    const { logits, executed } = await p.logits(x);
     const predT = logits.argMax(1);
-    const pred = predT.dataSync();
+    const pred = await predT.data();
     tf.dispose([logits, predT]);
     for (let b = 0; b < ys[i].length; b++) {
       if (pred[b] === ys[i][b]) correct++;
@@ -101,7 +101,7 @@ function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) 
       cost += c / total;
       n++;
     }
-  });
+  }
   return { accuracy: correct / n, cost: cost / n, layers: layers / n };
 }
 
@@ -136,7 +136,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const hardware = await hardwareInventory(opts.telemetry?.nvidiaSmi ? { nvidiaSmi: opts.telemetry.nvidiaSmi } : {});
   const sampler = new TelemetrySampler({ intervalMs: opts.intervalMs ?? 250, ...opts.telemetry });
   await sampler.start();
-  const staticPath: PathRun = { logits: (x) => ({ logits: baseline.forwardStatic(x) }) };
+  const staticPath: PathRun = { logits: async (x) => ({ logits: baseline.forwardStatic(x) }) };
   const dynamicPath: PathRun = { logits: (x) => forwardDynamic(model, x) };
   const batches: ModelBenchBatch[] = [];
   const gates = model.depth;
@@ -160,13 +160,13 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
         ys.push(Int32Array.from(idx, (j) => split.labels[j]));
       }
       try {
-        const s = scorePath(staticPath, xs, ys, baseline);
-        const d = scorePath(dynamicPath, xs, ys, model);
+        const s = await scorePath(staticPath, xs, ys, baseline);
+        const d = await scorePath(dynamicPath, xs, ys, model);
         let round = 0;
         const timing = await timeInterleaved(
           {
-            static: () => staticPath.logits(xs[round % count]).logits,
-            dynamic: () => dynamicPath.logits(xs[round++ % count]).logits,
+            static: async () => (await staticPath.logits(xs[round % count])).logits,
+            dynamic: async () => (await dynamicPath.logits(xs[round++ % count])).logits,
           },
           {
             batchSize: B, seconds: opts.secondsPerBatch ?? 3, minRuns: 3, maxRuns: 500, signal: opts.signal,

@@ -127,10 +127,10 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
       const x = tf.tensor4d(normalizeBatch(set, info, idx), [n, S, S, C]);
       const { logits, executed } =
         mode === 'dynamic'
-          ? forwardDynamic(model, x, { bias: meta.gateBias })
+          ? await forwardDynamic(model, x, { bias: meta.gateBias })
           : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) };
       const probs = tf.tidy(() => tf.softmax(logits)); // [n, K]
-      const p = probs.dataSync();
+      const p = await probs.data();
       tf.dispose([x, logits, probs]);
       for (let i = 0; i < n; i++) {
         const row = Array.from(p.subarray(i * K, (i + 1) * K));

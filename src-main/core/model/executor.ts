@@ -2,6 +2,10 @@
  * Dynamic-infer: the gather/scatter executor (SPEC 3). For each layer, the samples whose gate says "run"
  * are gathered, the block runs on that subset only, and the results are scattered back. A layer no sample
  * runs costs nothing; a layer every sample runs needs no gather. No masking: skipped work is not done.
+ *
+ * Asynchronous because the gate decisions are read with `data()`: a GPU backend has no synchronous read
+ * in Node (tfjs-webgpu's dataSync goes through an OffscreenCanvas), and awaiting lets the device finish
+ * the layer's work meanwhile. Activations never leave the device; only the B gate margins are read.
  */
 import * as tf from '@tensorflow/tfjs';
 import { runMargin } from './gate';
@@ -39,7 +43,7 @@ function runSubset(model: ViT, l: number, x: tf.Tensor3D, run: number[]): tf.Ten
 }
 
 /** Greedy dynamic inference. [B, H, W, C] -> logits [B, K] and the executed-layer matrix. */
-export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInferOptions = {}): DynamicInferOutput {
+export async function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInferOptions = {}): Promise<DynamicInferOutput> {
   const B = images.shape[0];
   const L = model.depth;
   const executed = new Uint8Array(B * L);
@@ -53,9 +57,9 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
     if (opts.keep) {
       for (let b = 0; b < B; b++) decide[b] = opts.keep[b * L + l];
     } else {
-      // The one host sync per layer: which samples run is needed to build the gather indices.
+      // The one host read per layer: which samples run is needed to build the gather indices.
       const m = tf.tidy(() => runMargin(model.gate(l, x)).add(opts.bias?.[l] ?? 0));
-      const margin = m.dataSync();
+      const margin = await m.data();
       m.dispose();
       for (let b = 0; b < B; b++) decide[b] = margin[b] > 0 ? 1 : 0;
     }

@@ -44,7 +44,7 @@ export interface GenomeMetrics {
 }
 
 /** Runs the dynamic model with one layer choice over every batch. */
-export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerChoice, alpha: number): GenomeMetrics {
+export async function measureChoice(model: ViT, split: PreparedSplit, choice: LayerChoice, alpha: number): Promise<GenomeMetrics> {
   const L = model.depth;
   const costs = model.costs;
   const totalCost = costs.reduce((a, b) => a + b, 0);
@@ -54,9 +54,9 @@ export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerCho
   let ms = 0;
   for (const { x, labels } of split.batches) {
     const t = performance.now();
-    const { logits, executed } = forwardDynamic(model, x, { bias: choice.bias, pruned: choice.pruned });
+    const { logits, executed } = await forwardDynamic(model, x, { bias: choice.bias, pruned: choice.pruned });
     const predicted = logits.argMax(1); // [b]
-    const pred = predicted.dataSync();
+    const pred = await predicted.data();
     ms += performance.now() - t;
     tf.dispose([logits, predicted]);
     for (let i = 0; i < labels.length; i++) {
@@ -114,7 +114,7 @@ export interface GenomeEvaluator {
   /** The engine's batch evaluator (the engine calls it once per generation, generation 0 first). */
   evaluate: BatchEvaluator;
   /** Evaluates one genome (through the cache). */
-  measure(g: Genome, generation: number): EvaluatedGenome;
+  measure(g: Genome, generation: number): Promise<EvaluatedGenome>;
   /** Every distinct genome evaluated, in order. */
   records: EvaluatedGenome[];
   /** Genomes the engine asked for, cache hits included. */
@@ -133,13 +133,13 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
   let asked = 0;
   let calls = 0;
 
-  const measure = (g: Genome, gen: number): EvaluatedGenome => {
+  const measure = async (g: Genome, gen: number): Promise<EvaluatedGenome> => {
     asked++;
     const key = genomeKey(g);
     const known = cache.get(key);
     if (known) return known;
     const choice = decodeGenome(g);
-    const metrics = measureChoice(model, split, choice, opts.alpha);
+    const metrics = await measureChoice(model, split, choice, opts.alpha);
     const rec: EvaluatedGenome = {
       ...metrics,
       id: records.length,
@@ -160,7 +160,7 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
     const out: Evaluation[] = [];
     for (let k = 0; k < genomes.length; k++) {
       if (signal?.aborted) throw new Error('cancelled');
-      const rec = measure(genomes[k], generation);
+      const rec = await measure(genomes[k], generation);
       out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
       opts.onEvaluated?.(k + 1, genomes.length);
       // One genome is a few seconds of tensor work: let cancel and progress messages through between them.

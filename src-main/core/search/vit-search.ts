@@ -287,7 +287,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const tSearch = performance.now();
     // The seed genome first: its latency fixes the reference point of the latency objective.
     const seedGenome = unprunedGenome(L);
-    const base = evaluator.measure(seedGenome, 0);
+    const base = await evaluator.measure(seedGenome, 0);
     const referencePoint = [
       objective === 'reward' ? alpha * totalCost + 0.1 * (1 + alpha * totalCost) : 0.1,
       1.1,

@@ -6,6 +6,7 @@
  * the moments by variable name.
  */
 import * as tf from '@tensorflow/tfjs';
+import { addAll } from '../model/ops';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -86,15 +87,19 @@ export class AdamW {
   }
 }
 
-/** Scales gradients so their global L2 norm is at most maxNorm; returns the norm before clipping. */
-export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: number } {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN([...grads.values()].map((g) => g.square().sum()))).dataSync()[0]);
-  if (!(norm > maxNorm)) return { grads, norm };
-  const scale = maxNorm / (norm + 1e-6);
+/**
+ * Scales gradients so their global L2 norm is at most maxNorm; returns the norm before clipping as a
+ * scalar tensor. Decided on the device (a scale of exactly 1 below the bound) rather than by reading the
+ * norm first: a read would stall a GPU in the middle of every step.
+ */
+export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: tf.Scalar } {
+  const norm = tf.tidy(() => tf.sqrt(addAll([...grads.values()].map((g) => g.square().sum())))) as tf.Scalar;
+  const scale = tf.tidy(() => tf.where(norm.greater(maxNorm), tf.div(maxNorm, norm.add(1e-6)), tf.scalar(1)));
   const out = new Map<string, tf.Tensor>();
   for (const [k, g] of grads) {
     out.set(k, g.mul(scale));
     g.dispose();
   }
+  scale.dispose();
   return { grads: out, norm };
 }

@@ -11,14 +11,14 @@
  * (or the chance of a right answer) that skipping it costs. Larger alpha -> fewer layers, lower accuracy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backendInfo } from '../backend';
+import { backendInfo, readsSyncCheaply } from '../backend';
 import type { Dataset } from '../data';
 import { loadModel, type ModelMeta } from '../model/io';
 import { isAgentVariable, isDecayed } from '../model/params';
 import { AdamW, clipByGlobalNorm } from './adamw';
 import { evaluate } from './evaluate';
 import { namedGrads, runLoop } from './loop';
-import { advantages, agentLosses, discountedReturns, rewardScores, rewards } from './rl';
+import { advantages, agentLosses, discountedReturns, replayUniforms, rewardScores, rewards } from './rl';
 import { learningRate } from './schedule';
 import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
 import type { AdvantageMode, RewardMode, TrainHooks } from './types';
@@ -115,54 +115,66 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
     const result = await runLoop({
       model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
       optimizers, out: opts.out, hooks,
-      step: ({ x, y, step, rng }) => {
+      step: async ({ x, y, step, rng }) => {
         const B = y.length;
-        const uniforms = rng.uniforms(B * L);
+        let uniforms = rng.uniforms(B * L);
         const entropyCoef = entropy0 * (1 - step / totalSteps);
-        return tf.tidy(() => {
+        // Rewards need the sampled actions and the prediction on the host before the losses exist. The CPU
+        // backends read them mid-graph (reading does not cut the tape). A GPU cannot (its reads are
+        // asynchronous): there a forward without the tape samples and is read, and the taped forward
+        // replays the same actions.
+        let rollout: { logits: ArrayLike<number>; actions: ArrayLike<number>; values: ArrayLike<number> } | null = null;
+        if (!readsSyncCheaply()) {
+          const out = tf.tidy(() => {
+            const { logits, actions, values } = model.forwardDynamicTrain(x, uniforms);
+            return { logits, actions, values };
+          });
+          const [logits, actions, values] = await Promise.all([out.logits.data(), out.actions.data(), out.values.data()]);
+          tf.dispose(out);
+          rollout = { logits, actions, values };
+          uniforms = replayUniforms(actions, B, L);
+        }
+        let correct: Int32Array = new Int32Array(0);
+        let r: Float32Array = new Float32Array(0);
+        let actions: ArrayLike<number> = [];
+        const parts = tf.tidy(() => {
           const vars = trainBackbone ? all : agentVars;
-          const parts: Record<string, number> = {};
-          let actions: Float32Array = new Float32Array(0);
-          let correct: Int32Array = new Int32Array(0);
-          let r: Float32Array = new Float32Array(0);
+          let lossParts: tf.Tensor1D | null = null; // [policy, value, entropy, ce]
           const { grads } = namedGrads(() => {
             const out = model.forwardDynamicTrain(x, uniforms);
-            // Rewards need the sampled actions and the prediction: read them on the host mid-graph
-            // (reading does not cut the tape), then build the losses from the host-side advantages.
-            const logits = out.logits.dataSync();
-            actions = out.actions.dataSync() as Float32Array;
-            correct = Int32Array.from(rewardScores(logits, y, K, 'correct'));
-            r = rewards(rewardMode === 'correct' ? correct : rewardScores(logits, y, K, rewardMode), actions, model.costs, alpha);
+            const host = rollout ?? { logits: out.logits.dataSync(), actions: out.actions.dataSync(), values: out.values.dataSync() };
+            actions = host.actions;
+            correct = Int32Array.from(rewardScores(host.logits, y, K, 'correct'));
+            r = rewards(rewardMode === 'correct' ? correct : rewardScores(host.logits, y, K, rewardMode), host.actions, model.costs, alpha);
             const G = discountedReturns(r, L, gamma);
-            const A = advantages(G, out.values.dataSync(), L, mode);
+            const A = advantages(G, host.values, L, mode);
             const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, A, G);
             let loss = policy.add(value.mul(valueWeight)).sub(entropy.mul(entropyCoef));
-            parts.policyLoss = policy.dataSync()[0];
-            parts.valueLoss = value.dataSync()[0];
-            parts.entropy = entropy.dataSync()[0];
-            if (trainBackbone) {
-              const ce = smoothedCrossEntropy(out.logits, y, smoothing);
-              parts.ceLoss = ce.dataSync()[0];
-              loss = loss.add(ce);
-            }
+            const ce = trainBackbone ? smoothedCrossEntropy(out.logits, y, smoothing) : tf.scalar(0);
+            if (trainBackbone) loss = loss.add(ce);
+            lossParts = tf.keep(tf.stack([policy, value, entropy, ce]) as tf.Tensor1D);
             return loss as tf.Scalar;
           }, vars);
           const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
           const backboneGrads = new Map([...grads].filter(([n]) => !isAgentVariable(n)));
           agentOpt.apply(clipByGlobalNorm(agentGrads, clip).grads, learningRate(agentSchedule, step));
           if (trainBackbone) backboneOpt.apply(clipByGlobalNorm(backboneGrads, clip).grads, learningRate(backboneSchedule, step));
-          let executed = 0;
-          for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) executed += actions[b * L + l] * model.costs[l];
-          const totalCost = model.costs.reduce((a, c) => a + c, 0);
-          const meanReward = r.reduce((a, c) => a + c, 0) / B;
-          return {
-            loss: (parts.ceLoss ?? 0) + parts.policyLoss + valueWeight * parts.valueLoss,
-            ...parts,
-            accuracy: correct.reduce((a, c) => a + c, 0) / B,
-            executedCost: executed / (B * totalCost),
-            reward: meanReward,
-          };
+          return lossParts as unknown as tf.Tensor1D;
         });
+        const [policyLoss, valueLoss, entropyValue, ceLoss] = await parts.data();
+        parts.dispose();
+        let executed = 0;
+        for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) executed += actions[b * L + l] * model.costs[l];
+        const totalCost = model.costs.reduce((a, c) => a + c, 0);
+        const meanReward = r.reduce((a, c) => a + c, 0) / B;
+        return {
+          loss: ceLoss + policyLoss + valueWeight * valueLoss,
+          policyLoss, valueLoss, entropy: entropyValue,
+          ...(trainBackbone ? { ceLoss } : {}),
+          accuracy: correct.reduce((a, c) => a + c, 0) / B,
+          executedCost: executed / (B * totalCost),
+          reward: meanReward,
+        };
       },
       validate: async () => {
         const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });

@@ -3,6 +3,7 @@
  * studio's Skips view draws.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkDevice } from '../backend';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
 import { loadModel } from '../model/io';
@@ -63,13 +64,13 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     let executed: Uint8Array;
     let logits: tf.Tensor2D;
     if (opts.mode === 'dynamic') {
-      ({ logits, executed } = forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
+      ({ logits, executed } = await forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
     } else {
       logits = model.forwardStatic(x);
       executed = new Uint8Array(size * L).fill(1);
     }
     const predT = logits.argMax(1);
-    const pred = predT.dataSync() as Int32Array;
+    const pred = (await predT.data()) as Int32Array;
     tf.dispose([x, logits, predT]);
     for (let i = 0; i < size; i++) {
       const y = set.labels[from + i];
@@ -100,6 +101,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     opts.onProgress?.(from + size, n);
     await new Promise((r) => setImmediate(r)); // let cancel and progress through between batches
   }
+  checkDevice();
   return {
     images: n,
     accuracy: correct / n,

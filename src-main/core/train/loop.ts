@@ -4,6 +4,7 @@
  * every N steps and at each epoch's end, exact resume, cancel within one step, progress and metrics.
  */
 import * as tf from '@tensorflow/tfjs';
+import { checkDevice } from '../backend';
 import { batchesPerEpoch, createBatchStream, type Dataset } from '../data';
 import { markComplete, saveModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
@@ -32,7 +33,7 @@ export interface LoopSpec {
   seed: number;
   augment: boolean;
   optimizers: Record<string, AdamW>;
-  step(input: StepInput): StepMetrics;
+  step(input: StepInput): StepMetrics | Promise<StepMetrics>;
   /** Validation at the end of each epoch; `score` (higher is better) selects the best model. */
   validate(epoch: number): Promise<{ score: number; metrics: Record<string, number> }>;
   /** The best model is written here. */
@@ -103,7 +104,8 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       const x = tf.tensor4d(batch.x, [batch.size, data.train.height, data.train.width, data.train.channels]);
       let m: StepMetrics;
       try {
-        m = spec.step({ x, y: batch.y, step: pos.step, totalSteps, rng });
+        m = await spec.step({ x, y: batch.y, step: pos.step, totalSteps, rng });
+        checkDevice();
       } finally {
         x.dispose();
       }

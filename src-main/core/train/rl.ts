@@ -43,6 +43,17 @@ export function rewardScores(logits: ArrayLike<number>, labels: ArrayLike<number
   return s;
 }
 
+/**
+ * Uniforms that make forwardDynamicTrain take the given actions ([B*L] row-major, 1 = run) instead of
+ * sampling: it runs a layer where u < p(run), and p(run) is in [0, 1], so -1 always runs and 2 never does.
+ * Returns [L*B], the layout forwardDynamicTrain reads.
+ */
+export function replayUniforms(actions: ArrayLike<number>, B: number, L: number): Float32Array {
+  const u = new Float32Array(L * B);
+  for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) u[l * B + b] = actions[b * L + l] ? -1 : 2;
+  return u;
+}
+
 /** The reward arrives once, after the last layer: G_{b,t} = r_b * gamma^(L-1-t). Returns [B*L]. */
 export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number): Float32Array {
   const G = new Float32Array(r.length * L);

@@ -97,11 +97,11 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
     const result = await runLoop({
       model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
       optimizers: { backbone: optimizer }, out: opts.out, hooks,
-      step: ({ x, y, step, rng }) => {
+      step: async ({ x, y, step, rng }) => {
         const lr = learningRate(schedule, step);
         // Drawn only when LayerDrop is on, so runs without it keep their random stream.
         const keep = layerDrop > 0 ? rng.uniforms(y.length * model.depth).map((u) => (u < layerDrop ? 0 : 1)) : undefined;
-        return tf.tidy(() => {
+        const out = tf.tidy(() => {
           let logitsOut: tf.Tensor2D | null = null;
           const { value, grads } = namedGrads(() => {
             const logits = model.forwardStaticTrain(x, keep);
@@ -111,12 +111,16 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
           const clipped = clipByGlobalNorm(grads, clip);
           optimizer.apply(clipped.grads, lr);
           const kept = logitsOut as unknown as tf.Tensor2D;
-          const pred = kept.argMax(1).dataSync();
+          const pred = kept.argMax(1);
           kept.dispose();
-          let correct = 0;
-          for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) correct++;
-          return { loss: value.dataSync()[0], accuracy: correct / y.length, lr, gradNorm: clipped.norm };
+          return { loss: value, pred, gradNorm: clipped.norm };
         });
+        // One read after the step's work is queued: nothing waits for the device mid-step.
+        const [[loss], pred, [gradNorm]] = await Promise.all([out.loss.data(), out.pred.data(), out.gradNorm.data()]);
+        tf.dispose(out);
+        let correct = 0;
+        for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) correct++;
+        return { loss, accuracy: correct / y.length, lr, gradNorm };
       },
       validate: async () => {
         const r = await evaluate(model, opts.data.val, info, { mode: 'static', signal: hooks.signal });
