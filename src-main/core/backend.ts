@@ -9,8 +9,10 @@
  * GPU adapter when there is one, and why each faster backend was not used, so a number is never read
  * without knowing what produced it.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 
 export type BackendName = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -205,10 +207,13 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (typeof window === 'undefined') {
-      // In Node the .wasm binaries are read from the package's dist folder.
-      const require = createRequire(import.meta.url);
-      const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-      wasm.setWasmPaths(path.join(dir, 'dist') + path.sep);
+      // In Node the .wasm binaries are read from the package's dist folder, or in the headless bundle
+      // (npm run bundle:headless) from beside its script.
+      const here = path.dirname(fileURLToPath(import.meta.url));
+      const dir = existsSync(path.join(here, 'tfjs-backend-wasm-simd.wasm'))
+        ? here
+        : path.join(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+      wasm.setWasmPaths(dir + path.sep);
     }
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
   } catch (err) {
