@@ -7,6 +7,7 @@ import type { Command } from './command';
 
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   bench: () => import('./commands/bench'),
+  'check-gpu': () => import('./commands/check-gpu'),
   train: () => import('./commands/train'),
   agent: () => import('./commands/agent'),
   eval: () => import('./commands/eval'),

@@ -33,6 +33,7 @@ function toProbe(b: BackendInfo, h: HardwareInventory): Probe {
       name: b.name,
       requested: b.requested,
       notUsed: b.notUsed,
+      ...(b.adapter ? { adapter: b.adapter } : {}),
       ...(b.simd !== undefined ? { simd: b.simd } : {}),
       ...(b.threads !== undefined ? { threads: b.threads } : {}),
       tfjsVersion: b.tfjsVersion,

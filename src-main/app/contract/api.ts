@@ -188,6 +188,13 @@ export const SystemInfoSchema = z.object({
     name: z.string(),
     requested: z.string(),
     notUsed: z.array(z.object({ backend: z.string(), reason: z.string() })),
+    /** webgpu: the GPU adapter, and whether it is a real GPU or a software rasteriser. */
+    adapter: z
+      .object({
+        vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string(), driver: z.string(),
+        kind: z.enum(['hardware', 'software']),
+      })
+      .optional(),
     simd: z.boolean().optional(),
     threads: z.boolean().optional(),
     tfjsVersion: z.string(),

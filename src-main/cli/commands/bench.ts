@@ -2,19 +2,20 @@
  * `skipvit bench`: static versus dynamic timing.
  *   --random --preset P --keep F   executor benchmark on a random model with forced keep masks
  *   --model DIR [--dataset D]      the full comparison on real data, with telemetry (power, memory)
+ *   --backends wasm,webgpu         either, on each engine in turn: { kind: 'engines', engines: [result, ...] }
  */
 import { promises as fs } from 'node:fs';
-import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
+import { BACKEND_ORDER, backendInfo, initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { isPresetName } from '../../core/model/config';
-import { intList, UsageError } from '../args';
+import { intList, UsageError, type FlagValues } from '../args';
 import { defineCommand } from '../command';
-import { table } from '../output';
+import { table, type CliIO } from '../output';
 
 const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
 export const command = defineCommand(
-  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D]) [--batch 1,8,32,128,256] [--json] [--out FILE]',
+  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D]) [--batch 1,8,32,128,256] [--backends wasm,webgpu] [--json] [--out FILE]',
   {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
@@ -24,6 +25,7 @@ export const command = defineCommand(
     dataset: { type: 'string', help: 'dataset for --model (default: the one the model was trained on)' },
     split: { type: 'string', help: 'split to run on: test or val', default: 'test' },
     batch: { type: 'list', help: 'batch sizes', default: '1,8,32,128,256' },
+    backends: { type: 'string', help: 'run on each of these backends in turn, e.g. wasm,webgpu (instead of --backend)' },
     seconds: { type: 'number', help: 'timed seconds per batch size', default: 3 },
     images: { type: 'number', help: 'images per batch size to run (--model), at most the split', default: 1024 },
     seed: { type: 'number', help: 'seed', default: 0 },
@@ -31,46 +33,75 @@ export const command = defineCommand(
     out: { type: 'string', help: 'also write the JSON result to this file' },
   },
   async ({ flags }, io) => {
-    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
+    const adapter = flags.adapter as AdapterKind;
     const batches = intList(flags.batch, 'batch');
-    const bar = io.progress('bench');
+    // --backends runs the same benchmark on each engine in turn, one process, and returns them side by side.
+    const engines = typeof flags.backends === 'string' ? backendList(flags.backends) : null;
     let result: object;
     let human: () => string;
-    if (flags.random) {
-      const preset = String(flags.preset);
-      if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
-      const { runExecutorBench } = await import('../../core/bench/executor-bench');
-      const r = await runExecutorBench({
-        preset, keep: Number(flags.keep), batches, seed: Number(flags.seed), secondsPerBatch: Number(flags.seconds),
-        onProgress: (f, m) => bar.update(f, m),
-      });
-      bar.done();
-      result = { ...r, backend: r.backend?.name, backendInfo: r.backend };
-      human = () =>
-        `backend ${backend.name}; preset ${preset} (random weights), keep ${r.keep}\n` +
-        table(
-          ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'efficiency (cpu)', 'static MB', 'dynamic MB'],
-          r.batches.map((b) =>
-            b.skipped
-              ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '', '']
-              : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
-          ),
-        );
-    } else if (typeof flags.model === 'string') {
-      const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
-      const r = await runModelBench({
-        model: flags.model, staticModel: flags['static-model'] as string | undefined, dataset: flags.dataset as string | undefined,
-        split: String(flags.split) as 'test' | 'val', batches, secondsPerBatch: Number(flags.seconds), images: Number(flags.images),
-        seed: Number(flags.seed), intervalMs: Number(flags.interval), onProgress: (f, m) => bar.update(f, m),
-      });
-      bar.done();
-      result = r;
-      human = () => renderModelBench(r);
+    if (engines) {
+      const runs: { result: object; human: () => string }[] = [];
+      for (const name of engines) {
+        await initBackend(name, adapter);
+        runs.push(await benchOnce(flags, batches, io));
+      }
+      result = { kind: 'engines', engines: runs.map((r) => r.result) };
+      human = () => runs.map((r) => r.human()).join('\n\n');
     } else {
-      throw new UsageError('give --random (executor benchmark) or --model DIR (static versus dynamic on real data)');
+      await initBackend(flags.backend as BackendName | 'auto', adapter);
+      ({ result, human } = await benchOnce(flags, batches, io));
     }
     if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
     io.result(result, human);
     return 0;
   },
 );
+
+function backendList(text: string): BackendName[] {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const n of names) if (!(BACKEND_ORDER as readonly string[]).includes(n)) throw new UsageError(`--backends: "${n}" is not a backend (${BACKEND_ORDER.join(', ')})`);
+  if (names.length === 0) throw new UsageError('--backends needs at least one backend, e.g. wasm,webgpu');
+  return names as BackendName[];
+}
+
+/** One benchmark on the active backend: the JSON result and its human rendering. */
+async function benchOnce(flags: FlagValues, batches: number[], io: CliIO): Promise<{ result: object; human: () => string }> {
+  const backend = backendInfo()!;
+  const bar = io.progress(`bench ${backend.name}`);
+  let result: object;
+  let human: () => string;
+  if (flags.random) {
+    const preset = String(flags.preset);
+    if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
+    const { runExecutorBench } = await import('../../core/bench/executor-bench');
+    const r = await runExecutorBench({
+      preset, keep: Number(flags.keep), batches, seed: Number(flags.seed), secondsPerBatch: Number(flags.seconds),
+      onProgress: (f, m) => bar.update(f, m),
+    });
+    bar.done();
+    result = { ...r, backend: r.backend?.name, backendInfo: r.backend };
+    human = () =>
+      `backend ${backend.name}${backend.adapter ? ` on ${backend.adapter.description} (${backend.adapter.kind} adapter)` : ''}; preset ${preset} (random weights), keep ${r.keep}\n` +
+      table(
+        ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'efficiency (cpu)', 'static MB', 'dynamic MB'],
+        r.batches.map((b) =>
+          b.skipped
+            ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '', '']
+            : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
+        ),
+      );
+  } else if (typeof flags.model === 'string') {
+    const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
+    const r = await runModelBench({
+      model: flags.model, staticModel: flags['static-model'] as string | undefined, dataset: flags.dataset as string | undefined,
+      split: String(flags.split) as 'test' | 'val', batches, secondsPerBatch: Number(flags.seconds), images: Number(flags.images),
+      seed: Number(flags.seed), intervalMs: Number(flags.interval), onProgress: (f, m) => bar.update(f, m),
+    });
+    bar.done();
+    result = r;
+    human = () => renderModelBench(r);
+  } else {
+    throw new UsageError('give --random (executor benchmark) or --model DIR (static versus dynamic on real data)');
+  }
+  return { result, human };
+}

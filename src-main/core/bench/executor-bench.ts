@@ -27,6 +27,8 @@ export interface ExecutorBenchOptions {
   maxRuns?: number;
   signal?: AbortSignal;
   onProgress?(fraction: number, message: string): void;
+  /** Called after each timed run with the batch size, the path and its [t0, t1] (telemetry windows). */
+  onRun?(batchSize: number, path: string, t0: number, t1: number): void;
 }
 
 /** One batch size: the comparison, or why it was skipped. */
@@ -69,7 +71,10 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
             static: () => model.forwardStatic(x),
             dynamic: async () => (await forwardDynamic(model, x, { keep })).logits,
           },
-          { batchSize: B, seconds: opts.secondsPerBatch ?? 3, minRuns: opts.minRuns ?? 3, maxRuns: opts.maxRuns ?? 200, signal: opts.signal },
+          {
+            batchSize: B, seconds: opts.secondsPerBatch ?? 3, minRuns: opts.minRuns ?? 3, maxRuns: opts.maxRuns ?? 200, signal: opts.signal,
+            onRun: opts.onRun ? (p, t0, t1) => opts.onRun?.(B, p, t0, t1) : undefined,
+          },
         );
         const ideal = idealSpeedup(config, executedLayers, 0); // forced masks: no gate is evaluated
         out.push({ batchSize: B, ...comparePaths(timing, ideal), meanExecutedLayers: executedLayers });

@@ -27,7 +27,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { backendInfo } from '../backend';
+import { backendInfo, type AdapterInfo } from '../backend';
 import { loadDataset, type Dataset } from '../data';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
@@ -165,6 +165,8 @@ export interface VitSearchResult {
   biasRange: number;
   batchSize: number;
   backend: string | null;
+  /** webgpu: the GPU adapter the search ran on. */
+  adapter: AdapterInfo | null;
   hardware: { cpuModel: string; cpuCores: number; platform: string; arch: string; nodeVersion: string };
   /** Engine requests (cache hits included), distinct genomes run, and cache hits. */
   evaluations: number;
@@ -421,7 +423,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       latency,
       biasRange,
       batchSize,
-      backend: backendInfo()?.name ?? null,
+      backend: backendInfo()?.name ?? null, adapter: backendInfo()?.adapter ?? null,
       hardware: hardwareSummary(),
       evaluations: run.evaluated.length,
       uniqueEvaluations: unique,

@@ -107,7 +107,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
     agent: {
       alpha, gamma, epochs: opts.epochs, batchSize: bs, agentLr: agentSchedule.peakLr, backboneLr: backboneSchedule.peakLr,
       entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, jointFineTune: trainBackbone, newHead: Boolean(opts.newHead),
-      from: opts.from, seed, backend: backendInfo()?.name ?? null, ...opts.provenance,
+      from: opts.from, seed, backend: backendInfo()?.name ?? null, adapter: backendInfo()?.adapter ?? null, ...opts.provenance,
     },
   };
   const optimizers: Record<string, AdamW> = trainBackbone ? { agent: agentOpt, backbone: backboneOpt } : { agent: agentOpt };

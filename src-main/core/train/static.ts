@@ -89,7 +89,7 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
     preset: opts.preset,
     training: {
       kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay: opts.weightDecay ?? 0.05,
-      labelSmoothing: smoothing, clipNorm: clip, layerDrop, augment: opts.augment ?? true, seed, backend: backendInfo()?.name ?? null,
+      labelSmoothing: smoothing, clipNorm: clip, layerDrop, augment: opts.augment ?? true, seed, backend: backendInfo()?.name ?? null, adapter: backendInfo()?.adapter ?? null,
       ...opts.provenance,
     },
   };
