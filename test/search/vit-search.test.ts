@@ -7,6 +7,7 @@ import { createGenomeEvaluator, measureChoice, prepareSplit } from '../../src-ma
 import { decodeGenome, genomeKey, unprunedGenome } from '../../src-main/core/search/vit-genome';
 import { runSearch, type VitSearchResult } from '../../src-main/core/search/vit-search';
 import { evaluate } from '../../src-main/core/train';
+import { CancelledError } from '../../src-main/core/util/cancel';
 import { syntheticDataset, tempDir, TINY } from '../train/synthetic';
 
 const data = syntheticDataset(64, (i) => i % 2);
@@ -128,7 +129,7 @@ describe('ViT search', () => {
     await expect(runSearch({ model: dir, data, objective: 'speed' as never })).rejects.toThrow(/objective must be/);
     const cancelled = new AbortController();
     cancelled.abort();
-    await expect(runSearch({ model: dir, data, pop: 4, gens: 2, valImages: 8 }, { signal: cancelled.signal })).rejects.toThrow(/cancelled/);
+    await expect(runSearch({ model: dir, data, pop: 4, gens: 2, valImages: 8 }, { signal: cancelled.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 });
 

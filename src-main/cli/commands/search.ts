@@ -13,6 +13,7 @@ import { endRun, Workspace } from '../../app/workspace/workspace';
 import { initBackend, type BackendName } from '../../core/backend';
 import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
+import { CancelledError } from '../../core/util/cancel';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { table, type CliIO } from '../output';
@@ -149,8 +150,7 @@ export const command = defineCommand(
         },
       );
     } catch (err) {
-      const message = (err as Error).message;
-      run?.fail(message === 'cancelled' ? 'cancelled' : 'failed', message);
+      run?.fail(err instanceof CancelledError ? 'cancelled' : 'failed', (err as Error).message);
       throw err;
     }
     bar.done(`${result.front.length} points`);

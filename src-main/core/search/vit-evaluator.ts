@@ -9,6 +9,7 @@ import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { forwardDynamic } from '../model/executor';
 import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
+import { throwIfCancelled } from '../util/cancel';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
 
 /** A split's first `count` images as tensors, ready for repeated evaluation. */
@@ -159,7 +160,7 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
     const generation = calls++;
     const out: Evaluation[] = [];
     for (let k = 0; k < genomes.length; k++) {
-      if (signal?.aborted) throw new Error('cancelled');
+      throwIfCancelled(signal);
       const rec = measure(genomes[k], generation);
       out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
       opts.onEvaluated?.(k + 1, genomes.length);

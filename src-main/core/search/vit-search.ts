@@ -38,6 +38,7 @@ import { nonDominatedSort } from './non-dominated-sort';
 import { nsga2 } from './nsga2';
 import { createGenomeEvaluator, prepareSplit, type EvaluatedGenome, type PreparedSplit, type SearchObjective } from './vit-evaluator';
 import { unprunedGenome, vitGenomeSpec } from './vit-genome';
+import { CancelledError } from '../util/cancel';
 
 export const SEARCH_RESULT_SCHEMA_VERSION = 1;
 
@@ -313,7 +314,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
         hooks.onGeneration?.(g);
       },
     });
-    if (run.aborted) throw new Error('cancelled');
+    if (run.aborted) throw new CancelledError();
     const searchSeconds = (performance.now() - tSearch) / 1000;
     split.dispose();
     split = null;

@@ -7,6 +7,7 @@ import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
 import { loadModel } from '../model/io';
 import type { ViT } from '../model/vit';
+import { throwIfCancelled } from '../util/cancel';
 
 export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
   /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
@@ -56,7 +57,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
   for (let from = 0; from < n; from += bs) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const size = Math.min(bs, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
     const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
