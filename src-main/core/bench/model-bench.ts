@@ -18,6 +18,7 @@ import type { PowerStatus, TelemetrySample } from '../telemetry/types';
 import { comparePaths, timeInterleaved, type PathComparison } from './interleave';
 import { batchFits, estimateInferenceBytes } from './memory-guard';
 import { table } from './table';
+import { keepIndex } from '../model/keep-mask';
 
 export interface ModelBenchOptions {
   /** A dynamic model folder; its static path (every layer) is the baseline unless staticModel is given. */
@@ -94,7 +95,7 @@ function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) 
       if (pred[b] === ys[i][b]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        const ran = executed ? executed[b * L + l] : 1;
+        const ran = executed ? executed[keepIndex(b, l, L)] : 1;
         c += ran * model.costs[l];
         layers += ran;
       }

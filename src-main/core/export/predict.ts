@@ -11,6 +11,7 @@ import type { RgbImage } from '../data/decode-image';
 import { forwardDynamic } from '../model/executor';
 import { loadModel } from '../model/io';
 import { importExport } from './import';
+import { keepIndex } from '../model/keep-mask';
 
 export interface PredictOptions {
   /** Classes listed per image. Default 3. */
@@ -138,7 +139,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
           .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
           .sort((a, b) => b.probability - a.probability || a.class - b.class)
           .slice(0, topK);
-        const executedLayers = layerIds.filter((_, l) => executed[i * L + l]);
+        const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
         predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
       }
     }

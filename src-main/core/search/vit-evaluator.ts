@@ -11,6 +11,7 @@ import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { throwIfCancelled } from '../util/cancel';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
+import { keepIndex } from '../model/keep-mask';
 
 /** A split's first `count` images as tensors, ready for repeated evaluation. */
 export interface PreparedSplit {
@@ -64,7 +65,7 @@ export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerCho
       if (pred[i] === labels[i]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           c += costs[l];
           layerSum++;
         }

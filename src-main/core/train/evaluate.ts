@@ -8,6 +8,7 @@ import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
 import { loadModel } from '../model/io';
 import type { ViT } from '../model/vit';
 import { throwIfCancelled } from '../util/cancel';
+import { keepIndex } from '../model/keep-mask';
 
 export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
   /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
@@ -82,7 +83,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       let k = 0;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           k++;
           c += model.costs[l];
           layerRuns[l]++;
