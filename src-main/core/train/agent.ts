@@ -121,7 +121,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
         const entropyCoef = entropy0 * (1 - step / totalSteps);
         return tf.tidy(() => {
           const vars = trainBackbone ? all : agentVars;
-          const parts: Record<string, number> = {};
+          const parts: Record<string, number> = { loss: 0 };
           let actions: Float32Array = new Float32Array(0);
           let correct: Int32Array = new Int32Array(0);
           let r: Float32Array = new Float32Array(0);
@@ -145,6 +145,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
               parts.ceLoss = ce.dataSync()[0];
               loss = loss.add(ce);
             }
+            parts.loss = loss.dataSync()[0]; // what is optimised, entropy bonus included
             return loss as tf.Scalar;
           }, vars);
           const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
@@ -156,8 +157,8 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
           const totalCost = model.costs.reduce((a, c) => a + c, 0);
           const meanReward = r.reduce((a, c) => a + c, 0) / B;
           return {
-            loss: (parts.ceLoss ?? 0) + parts.policyLoss + valueWeight * parts.valueLoss,
             ...parts,
+            loss: parts.loss,
             accuracy: correct.reduce((a, c) => a + c, 0) / B,
             executedCost: executed / (B * totalCost),
             reward: meanReward,
