@@ -98,8 +98,11 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const agentSchedule = { peakLr: opts.agentLr ?? 1e-3, minLr: (opts.agentLr ?? 1e-3) / 10, warmupSteps: Math.ceil(totalSteps / 50), totalSteps };
   const backboneSchedule = { peakLr: opts.backboneLr ?? 1e-4, minLr: 1e-6, warmupSteps: Math.ceil(totalSteps / 20), totalSteps };
   const trainBackbone = !opts.freezeBackbone;
+  // What described the model it starts from as an export (the point's gate bias, its kept layers, the export
+  // record) does not describe the new one: its gates are trained anew and run unbiased. agent.from keeps the lineage.
+  const { gateBias: _bias, sourceLayers: _layers, sourceDepth: _depth, export: _export, ...inherited } = loaded.meta as ModelMeta;
   const meta: ModelMeta = {
-    ...(loaded.meta as ModelMeta),
+    ...inherited,
     kind: 'dynamic',
     config: model.config,
     costs: model.costs,
