@@ -10,6 +10,7 @@ import { forwardDynamic } from '../model/executor';
 import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { throwIfCancelled } from '../util/cancel';
+import type { SearchObjective } from './vit-objective';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
 import { keepIndex } from '../model/keep-mask';
 
@@ -84,8 +85,6 @@ export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerCho
     latencyMs: ms / n,
   };
 }
-
-export type SearchObjective = 'reward' | 'accuracy';
 
 export interface GenomeEvaluatorOptions {
   alpha: number;
