@@ -111,16 +111,19 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io] = await Promise.all([
+    const [{ loadDataset }, core, io, { loadForInference }] = await Promise.all([
       import('../../core/data/load'),
       import('../../core/train'),
       import('../../core/model/io'),
+      import('../../core/model/inference'),
     ]);
-    const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
+    // As its metadata says it runs: an exported point with its own gate bias, costed against the original model.
+    const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model));
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
     const data = await loadDataset(datasetName);
     const r = await core.evaluate(model, data[p.split], data.info, {
       mode: meta.kind,
+      inference,
       batchSize: p.batchSize,
       limit: p.maxSamples,
       signal: ctx.signal,

@@ -5,5 +5,6 @@ export * from './vit';
 export * from './executor';
 export * from './keep-mask';
 export * from './io';
+export * from './inference';
 export { setOpsMode, opsMode, type OpsMode } from './ops';
 export { namedVariables, isAgentVariable, isDecayed } from './params';

@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
 import { loadDataset, type Dataset } from '../data';
+import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { evaluate, type EvalResult } from '../train/evaluate';
@@ -344,8 +345,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     for (const r of chosen) {
       const t = await onTest(`front point ${front.length + 1}/${chosen.length}`, {
         mode: 'dynamic',
-        bias: r.choice.bias,
-        pruned: r.choice.pruned,
+        inference: { ...inferenceOf(model, meta), bias: r.choice.bias, pruned: r.choice.pruned },
       });
       front.push({
         index: front.length,
