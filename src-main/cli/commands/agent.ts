@@ -21,7 +21,7 @@ export const command = defineCommand(
     'agent-lr': { type: 'number', help: 'learning rate of gates and value heads', default: 1e-3 },
     'backbone-lr': { type: 'number', help: 'learning rate of the backbone\'s joint fine-tuning', default: 1e-4 },
     entropy: { type: 'number', help: 'entropy bonus, decayed to 0 over the run', default: 0.01 },
-    advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns)', default: 'baseline' },
+    advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns less the value estimate)', default: 'baseline' },
     reward: { type: 'string', help: 'what the reward pays for the prediction: confidence (ours: p(label)) or correct (the thesis: 1 or 0)', default: 'confidence' },
     'freeze-backbone': { type: 'boolean', help: 'train the agent only' },
     'new-head': { type: 'boolean', help: 'transfer learning: a fresh classifier head for the dataset\'s classes' },

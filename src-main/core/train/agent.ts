@@ -3,7 +3,8 @@
  *
  * Per batch: the dynamic-train forward samples an action per layer; the reward r = score - alpha * sum_l a_l c_l
  * (score: p(label) or 1[correct], rl.ts RewardMode) arrives after the last layer; returns G_t = r * gamma^(L-1-t);
- * the gates learn by REINFORCE against the learned value baseline, the value heads by MSE to G, and the
+ * the gates learn by REINFORCE against the learned value baseline, the value heads by MSE to G (to the
+ * per-sample standardised G with the reference advantage, rl.ts `advantages`), and the
  * backbone by cross-entropy on the output of the layers actually run. Two optimisers, as in the
  * reference: the agent's (gates + value heads) and the backbone's, each with its own learning rate.
  *
@@ -134,8 +135,8 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
             correct = Int32Array.from(rewardScores(logits, y, K, 'correct'));
             r = rewards(rewardMode === 'correct' ? correct : rewardScores(logits, y, K, rewardMode), actions, model.costs, alpha);
             const G = discountedReturns(r, L, gamma);
-            const A = advantages(G, out.values.dataSync(), L, mode);
-            const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, A, G);
+            const { advantage, valueTarget } = advantages(G, out.values.dataSync(), L, mode);
+            const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, advantage, valueTarget);
             let loss = policy.add(value.mul(valueWeight)).sub(entropy.mul(entropyCoef));
             parts.policyLoss = policy.dataSync()[0];
             parts.valueLoss = value.dataSync()[0];
