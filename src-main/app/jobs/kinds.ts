@@ -89,15 +89,15 @@ const agent = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
     ]);
     const from = ctx.modelDir(p.model);
     const { meta } = await io.readModelMeta(from);
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName, dataOptions(p));
+    const data = await loadDatasetForModel(from, meta.validationSplit, datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
         data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward, epochs: p.epochs,
@@ -123,14 +123,14 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
     ]);
     const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName);
+    const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
     const r = await core.evaluate(model, data[p.split], data.info, {
       mode: meta.kind,
       batchSize: p.batchSize,

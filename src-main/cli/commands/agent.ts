@@ -1,7 +1,7 @@
 /** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model. */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
-import { loadDataset } from '../../core/data';
+import { loadDatasetForModel } from '../../core/data';
 import { datasetFor, readModelMeta } from '../../core/model';
 import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
 import { oneOf, requireString } from '../args';
@@ -36,8 +36,9 @@ export const command = defineCommand(
     const advantage = oneOf(flags, 'advantage', ADVANTAGE_MODES);
     const reward = oneOf(flags, 'reward', REWARD_MODES);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDataset(name, {
+    const { meta } = await readModelMeta(from);
+    const name = datasetFor(from, meta, flags.dataset as string | undefined, '--dataset');
+    const data = await loadDatasetForModel(from, meta.validationSplit, name, {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
       ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),
     });

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../backend';
-import type { Dataset } from '../data';
+import { checkValidationSplit, type Dataset } from '../data';
 import { loadModel, type ModelMeta } from '../model/io';
 import { isAgentVariable, isDecayed } from '../model/params';
 import { AdamW, clipByGlobalNorm } from './adamw';
@@ -70,6 +70,8 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const info = opts.data.info;
   const K = info.classNames.length;
   let model = loaded.model;
+  // The twin chooses its best epoch on validation images: they must be ones the backbone never trained on.
+  if (!opts.newHead) checkValidationSplit(opts.from, loaded.meta.validationSplit, opts.data);
   if (opts.newHead) {
     model = withNewHead(loaded.model, K, seed);
     loaded.model.dispose();
@@ -105,6 +107,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
     config: model.config,
     costs: model.costs,
     dataset: datasetMeta(opts.data),
+    validationSplit: opts.data.valSplit,
     agent: {
       alpha, gamma, epochs: opts.epochs, batchSize: bs, agentLr: agentSchedule.peakLr, backboneLr: backboneSchedule.peakLr,
       entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, jointFineTune: trainBackbone, newHead: Boolean(opts.newHead),
