@@ -5,6 +5,7 @@
  * tf.profile, outside the timed runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { forwardMemory } from './forward-memory';
 import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
@@ -33,12 +34,7 @@ export interface InterleaveOptions {
 export type ForwardPath = () => tf.Tensor;
 
 async function measurePeak(f: ForwardPath): Promise<number> {
-  const info = await tf.profile(() => {
-    const y = f();
-    y.dataSync();
-    y.dispose();
-  });
-  return info.peakBytes;
+  return (await forwardMemory(f)).peakBytes;
 }
 
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {
