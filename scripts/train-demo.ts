@@ -130,14 +130,14 @@ function progress(label: string) {
   };
 }
 
-async function testScores(dir: string, data: Dataset, dynamic: boolean) {
+/** `sourceDepth`: a pruned model's original depth, the FLOP fraction's reference (default: the model's own). */
+async function testScores(dir: string, data: Dataset, dynamic: boolean, sourceDepth?: number) {
   const { model, meta } = await loadModel(dir);
   const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true });
   const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true }) : null;
   model.dispose();
-  // FLOPs against the unpruned backbone's (a pruned model's source depth), gates counted when they run.
-  const sourceDepth = (meta.sourceDepth as number | undefined) ?? model.depth;
-  const fullConfig = { ...model.config, depth: sourceDepth };
+  // FLOPs against the unpruned backbone's, gates counted when they run.
+  const fullConfig = { ...model.config, depth: sourceDepth ?? (meta.sourceDepth as number | undefined) ?? model.depth };
   const flopFraction = d ? executedFlopFraction(fullConfig, d.meanExecutedLayers, model.depth) : executedFlopFraction(fullConfig, model.depth, 0);
   return {
     testImages: s.images,
@@ -155,15 +155,19 @@ async function againstDemoStatic(data: Dataset, right: Uint8Array) {
 }
 
 /** Options of a static stage beyond the main part's (a fine-tune from given weights, a deeper backbone). */
-type StaticExtra = Pick<Parameters<typeof trainStatic>[0], 'initFrom' | 'configOverrides' | 'lr' | 'minLr' | 'warmupEpochs'> & { record?: Record<string, unknown> };
+type StaticExtra = Pick<Parameters<typeof trainStatic>[0], 'initFrom' | 'configOverrides' | 'lr' | 'minLr' | 'warmupEpochs'> & {
+  record?: Record<string, unknown>;
+  /** A pruned model's original depth (its FLOP fraction is against the unpruned backbone). */
+  sourceDepth?: number;
+};
 
 async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number, layerDrop = 0, extra: StaticExtra = {}) {
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
-  const { record: recorded, ...trainExtra } = extra;
+  const { record: recorded, sourceDepth, ...trainExtra } = extra;
   const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
   r.model.dispose();
-  await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
+  await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
@@ -390,6 +394,7 @@ async function main() {
     const twin = JSON.parse(await fs.readFile(RESULTS, 'utf8')).dynamic;
     const { model: twinModel } = await loadModel(OUT.dynamic);
     const twinFlops = executedFlopFraction(twinModel.config, twin.meanExecutedLayers, twinModel.depth);
+    const twinModelDepth = twinModel.depth;
     twinModel.dispose();
     const prunedOut = path.join(WORK, 'control-pruned-static');
     if (!(await exists(path.join(prunedOut, 'DONE')))) {
@@ -397,7 +402,7 @@ async function main() {
       const init = path.join(WORK, 'control-pruned-static-init');
       await savePruned(choice.removed, init);
       await stageStatic('controlPrunedStatic', prunedOut, data, E.prunedFineTuneEpochs, 1, 0, {
-        initFrom: init, ...E.computeMatched, record: { control: 'pruned-static', from: 'static', ...choice, ...E.computeMatched },
+        initFrom: init, sourceDepth: twinModelDepth, ...E.computeMatched, record: { control: 'pruned-static', from: 'static', ...choice, ...E.computeMatched },
       });
     }
   }
