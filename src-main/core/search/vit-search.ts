@@ -44,7 +44,7 @@ export const SEARCH_RESULT_SCHEMA_VERSION = 1;
 export interface VitSearchOptions {
   /** Model folder (model.json + weights.bin); a dynamic model, whose gates the biases shift. */
   model: string;
-  /** The data, already loaded (tests); default: loadDataset(dataset ?? the model's dataset). */
+  /** The data, already loaded (tests); default: the model's dataset with its own validation split (loadDatasetForModel). */
   data?: Dataset;
   /** Dataset name; default the one recorded in the model. */
   dataset?: string;
