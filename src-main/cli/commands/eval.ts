@@ -1,7 +1,7 @@
 /** `skipvit eval`: accuracy and skipping statistics of a model on a split. */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
-import { loadDataset } from '../../core/data';
+import { loadDatasetForModel } from '../../core/data';
 import { datasetFor, loadForInference } from '../../core/model';
 import { evaluate } from '../../core/train';
 import { oneOf, requireString } from '../args';
@@ -24,7 +24,7 @@ export const command = defineCommand(
     await initBackend(flags.backend as BackendName | 'auto');
     const { model, meta, inference } = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDataset(name);
+    const data = await loadDatasetForModel(dir, meta.validationSplit, name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
     const bar = io.progress('eval');
     const r = await evaluate(model, data[split], data.info, {
