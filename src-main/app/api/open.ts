@@ -30,6 +30,7 @@ export function openStudioApi(opts: OpenOptions): StudioApi {
   const runner = new JobRunner(workspace, {
     registry: opts.registry ?? builtinKinds,
     registryUrl: opts.registryUrl,
+    computeWindow: opts.computeWindow,
     maxHeavy: opts.maxHeavy,
     maxLight: opts.maxLight,
     cancelGraceMs: opts.cancelGraceMs,

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CancelledError } from '../../core/util/cancel';
 import { JsonlWriter } from '../workspace/jsonl';
 import { ModelStore } from '../workspace/model-store';
 import { CHECKPOINT_DIR, METRICS_FILE } from '../workspace/run-store';
@@ -50,7 +51,7 @@ async function runJob(data: Extract<WorkerInput, { mode: 'job' }>, port: JobPort
 
   const controller = new AbortController();
   const onMessage = (m: ToWorker) => {
-    if (m.type === 'cancel') controller.abort(new Error('cancelled'));
+    if (m.type === 'cancel') controller.abort(new CancelledError());
   };
   port.on(onMessage);
 

@@ -8,7 +8,6 @@
  * terminate, OOM) -> interrupted, keeping the last checkpoint. A run is never left "running".
  */
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { RunSummary } from '../contract/api';
 import { ApiError } from '../contract/errors';
 import { writeJsonAtomic } from '../workspace/atomic';
@@ -17,6 +16,7 @@ import { summarize, type RunDoc } from '../workspace/schemas';
 import { endRun, type Workspace } from '../workspace/workspace';
 import { EventHub } from './event-hub';
 import type { FromWorker } from './protocol';
+import { chooseHost, type JobHost, type StartJobHost } from './job-host';
 import { startWorker } from './start-worker';
 import type { JobKind, JobRegistry } from './types';
 
@@ -29,6 +29,11 @@ export interface RunnerOptions {
   maxHeavy?: number;
   /** Light jobs at once (default 2). */
   maxLight?: number;
+  /**
+   * The desktop app's hidden compute window (electron/compute-window.ts): jobs on the webgpu backend run
+   * there instead of in a worker thread. Absent (CLI, serve, tests of the worker path): worker threads only.
+   */
+  computeWindow?: StartJobHost;
   /** How long a cancelled job may take to stop before its worker is terminated (default 10 s). */
   cancelGraceMs?: number;
 }
@@ -42,7 +47,8 @@ interface Job {
   doc: RunDoc;
   kind: JobKind;
   resume: boolean;
-  worker?: Worker;
+  /** Its worker thread or compute window (job-host.ts), once started. */
+  worker?: JobHost;
   cancelRequested: boolean;
   outcome?: { type: 'done'; result: Record<string, unknown> } | { type: 'failed'; message: string };
   crash?: string;
@@ -235,7 +241,7 @@ export class JobRunner {
       attempts: [...job.doc.attempts, { startedAt: now, status: 'running', resumed: job.resume }],
     };
     void this.write(job);
-    const worker = startWorker({
+    const worker = chooseHost(job.doc.params, startWorker, this.opts.computeWindow)({
       mode: 'job',
       runId: job.doc.id,
       kind: job.doc.kind,
@@ -294,7 +300,8 @@ export class JobRunner {
 
   private onExit(job: Job, code: number): void {
     const outcome = job.outcome;
-    if (job.cancelRequested) {
+    // A job that finished is kept, even when a cancel came after its `done` while the worker was exiting.
+    if (job.cancelRequested && outcome?.type !== 'done') {
       this.finish(job, 'cancelled', 'cancelled by the user');
     } else if (outcome?.type === 'done') {
       try {

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkDevice } from '../backend';
+import { throwIfCancelled } from '../util/cancel';
+import { forwardMemory } from './forward-memory';
 import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
@@ -37,12 +39,7 @@ export interface InterleaveOptions {
 export type ForwardPath = () => tf.Tensor | Promise<tf.Tensor>;
 
 async function measurePeak(f: ForwardPath): Promise<number> {
-  const info = await tf.profile(async () => {
-    const y = await f();
-    await y.data();
-    y.dispose();
-  });
-  return info.peakBytes;
+  return (await forwardMemory(f)).peakBytes;
 }
 
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {
@@ -63,7 +60,7 @@ export async function timeInterleaved<K extends string>(paths: Record<K, Forward
   const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const start = performance.now();
   for (let round = 0; round < opts.maxRuns; round++) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const n of order) {
       const [t0, t1, cpuMs] = await run(n);

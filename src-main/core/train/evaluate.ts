@@ -5,13 +5,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkDevice } from '../backend';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
-import { loadModel } from '../model/io';
+import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
+import { throwIfCancelled } from '../util/cancel';
+import { keepIndex } from '../model/keep-mask';
 
-export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
+export interface EvalOptions {
   /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
   mode: 'static' | 'dynamic';
+  /** How the model runs (model/inference.ts); default unbiased, every layer, its own total cost. */
+  inference?: Inference;
   batchSize?: number;
   /** Evaluate only the first n images of the split. */
   limit?: number;
@@ -19,6 +22,11 @@ export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'
   onProgress?(done: number, total: number): void;
   /** Keep each image's executed-layer row and prediction (for the gallery). */
   keepPerSample?: boolean;
+  /**
+   * Dynamic mode only: forced decisions for the whole split instead of the gates, [n*L] row-major, 1 = run
+   * (a control policy such as random-policy.ts; the executor's `keep`).
+   */
+  decisions?: Uint8Array;
 }
 
 export interface EvalResult {
@@ -44,6 +52,9 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
   if (n === 0) throw new Error(`${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`);
+  if (opts.decisions && (opts.mode !== 'dynamic' || opts.decisions.length < n * L)) {
+    throw new Error(`forced decisions need dynamic mode and ${n} x ${L} entries, got ${opts.mode} mode and ${opts.decisions.length}`);
+  }
   let correct = 0;
   let costSum = 0;
   let layerSum = 0;
@@ -52,19 +63,22 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
   const classCount = new Array(K).fill(0);
   const classCorrect = new Array(K).fill(0);
-  const totalCost = model.costs.reduce((a, b) => a + b, 0);
+  const inference = opts.inference ?? inferenceOf(model);
+  const totalCost = inference.totalCost;
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
   for (let from = 0; from < n; from += bs) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const size = Math.min(bs, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
     const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
     let executed: Uint8Array;
     let logits: tf.Tensor2D;
     if (opts.mode === 'dynamic') {
-      ({ logits, executed } = await forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
+      // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+      const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+      ({ logits, executed } = await runDynamic(model, x, inference, forced));
     } else {
       logits = model.forwardStatic(x);
       executed = new Uint8Array(size * L).fill(1);
@@ -82,7 +96,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       let k = 0;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           k++;
           c += model.costs[l];
           layerRuns[l]++;
@@ -115,11 +129,11 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   };
 }
 
-/** Loads a saved model, evaluates it on one split and frees it (a trained model's test score). */
-export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
-  const { model } = await loadModel(dir);
+/** Loads a saved model, evaluates it on one split as its metadata says it runs, and frees it. */
+export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: Omit<EvalOptions, 'inference'>): Promise<EvalResult> {
+  const { model, inference } = await loadForInference(dir);
   try {
-    return await evaluate(model, set, info, opts);
+    return await evaluate(model, set, info, { ...opts, inference });
   } finally {
     model.dispose();
   }
