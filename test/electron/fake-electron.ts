@@ -33,7 +33,7 @@ export class FakeContents extends EventEmitter {
 
 export interface FakeElectron {
   electron: ElectronMain;
-  app: EventEmitter & { quitCalls: number; sandboxed: boolean };
+  app: EventEmitter & { quitCalls: number; switches: string[][] };
   windows: FakeWindow[];
   handlers: Map<string, Listener>;
   menu: unknown[] | null;
@@ -83,7 +83,7 @@ export class FakeWindow extends EventEmitter {
 
 /** `userData`: the folder app.getPath('userData') answers (default: a folder under the OS temp dir). */
 export function fakeElectron(userData = path.join(os.tmpdir(), 'skipvit-fake-electron')): FakeElectron {
-  const app = Object.assign(new EventEmitter(), { quitCalls: 0, sandboxed: false });
+  const app = Object.assign(new EventEmitter(), { quitCalls: 0, switches: [] as string[][] });
   const f: FakeElectron = {
     app,
     windows: [],
@@ -116,9 +116,7 @@ export function fakeElectron(userData = path.join(os.tmpdir(), 'skipvit-fake-ele
         const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
         app.emit('before-quit', event);
       },
-      enableSandbox: () => {
-        app.sandboxed = true;
-      },
+      commandLine: { appendSwitch: (...s: string[]) => app.switches.push(s) },
     }),
     BrowserWindow,
     ipcMain: {

@@ -37,6 +37,7 @@ function start(f: FakeElectron): Shell {
   const shell = startShell(f.electron, {
     rendererDir: path.join(tmp, 'renderer'),
     preload: '/app/out/preload/index.cjs',
+    computePreload: '/app/out/preload/compute.cjs',
     workspaceDir: path.join(tmp, 'workspace'),
     demoModels: null,
     stateFile: path.join(tmp, 'window-state.json'),
@@ -63,7 +64,9 @@ describe('window options', () => {
       webviewTag: false,
     });
     expect(prefs).toEqual(webPreferences('/app/out/preload/index.cjs'));
-    expect(f.app.sandboxed).toBe(true);
+    // Sandboxed per window (above), not app-wide: the compute window's preload runs jobs with Node.
+    expect(f.app.switches).toContainEqual(['enable-unsafe-webgpu']);
+    if (process.platform === 'linux') expect(f.app.switches).toContainEqual(['enable-features', 'Vulkan']);
     expect(f.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(f.windows[0].loaded).toEqual([APP_URL]);
   });

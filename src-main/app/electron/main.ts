@@ -21,6 +21,7 @@ if (!app.requestSingleInstanceLock()) {
     startShell(electron, {
       rendererDir: path.join(root, 'out', 'renderer'),
       preload: path.join(root, 'out', 'preload', 'index.cjs'),
+      computePreload: path.join(root, 'out', 'preload', 'compute.cjs'),
       workspaceDir: resolveWorkspaceDir(workspaceFlag(process.argv)),
       stateFile: path.join(app.getPath('userData'), 'window-state.json'),
       icon: path.join(root, 'resources', 'icons', 'icon.png'),

@@ -7,6 +7,7 @@ import type * as Electron from 'electron';
 import { openStudioApi, type StudioApi } from '../api/open';
 import { registerIpcHandlers, urlPrefixPolicy, type IpcMainLike } from '../ipc/ipc-handlers';
 import { appProtocolResponse } from './app-protocol';
+import { computeWindowHost, type ComputeWindowDeps } from './compute-window';
 import { menuTemplate } from './menu';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, hardenContents, hardenSession, webPreferences } from './security';
 import { loadWindowState, restoreBounds, saveWindowState } from './window-state';
@@ -21,6 +22,8 @@ export interface ShellOptions {
   rendererDir: string;
   /** The bundled preload (out/preload/index.cjs). */
   preload: string;
+  /** The compute window's bundled preload (out/preload/compute.cjs). */
+  computePreload: string;
   workspaceDir: string;
   /** Demo models folder; undefined = the one shipped beside the build. */
   demoModels?: string | null;
@@ -48,12 +51,20 @@ export function workspaceFlag(argv: string[]): string | undefined {
 /** Must run before the app is ready: the app:// scheme's privileges, and the sandbox for every renderer. */
 export function prepareShell(e: ElectronMain): void {
   e.protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
-  e.app.enableSandbox();
+  // Every window is sandboxed by its webPreferences, except the compute window's preload, which runs jobs
+  // with Node as a worker thread does (compute-window.ts); so no app-wide enableSandbox().
+  // WebGPU for the compute window; on Linux through Vulkan, which Chromium does not enable by default.
+  e.app.commandLine.appendSwitch('enable-unsafe-webgpu');
+  if (process.platform === 'linux') e.app.commandLine.appendSwitch('enable-features', 'Vulkan');
 }
 
 /** Runs once the app is ready: opens the workspace, wires IPC and security, shows the window. */
 export function startShell(e: ElectronMain, opts: ShellOptions): Shell {
-  const api = openStudioApi({ workspaceDir: opts.workspaceDir, ...(opts.demoModels !== undefined ? { demoModels: opts.demoModels } : {}) });
+  const api = openStudioApi({
+    workspaceDir: opts.workspaceDir,
+    ...(opts.demoModels !== undefined ? { demoModels: opts.demoModels } : {}),
+    computeWindow: computeWindowHost({ BrowserWindow: e.BrowserWindow as unknown as ComputeWindowDeps['BrowserWindow'], ipcMain: e.ipcMain, preload: opts.computePreload }),
+  });
   const pageUrl = opts.devServerUrl ?? APP_URL;
   let main: Electron.BrowserWindow | null = null;
 
