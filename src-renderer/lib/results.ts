@@ -66,7 +66,9 @@ export interface SourceStatus {
 }
 
 export interface BenchResult {
-  backend: { name: string; notUsed?: { backend: string; reason: string }[] } | string;
+  backend: { name: string; notUsed?: { backend: string; reason: string }[]; adapter?: { vendor: string; architecture: string; description: string; kind: string } } | string;
+  /** The full backend record, where `backend` is only its name (random-model benchmarks). */
+  backendInfo?: { adapter?: { vendor: string; architecture: string; description: string; kind: string } };
   hardware?: Record<string, unknown>;
   model?: Record<string, unknown> | string;
   power?: SourceStatus & { gpu?: SourceStatus; cpu?: SourceStatus };

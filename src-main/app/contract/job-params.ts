@@ -95,6 +95,12 @@ export const BenchParams = z.strictObject({
   /** Timed-run budget per batch size and model, in seconds. */
   budgetSeconds: z.number().positive().max(3600).optional(),
   seed,
+  /**
+   * The engine: auto (the fastest available), or one tfjs backend, to compare engines run by run. webgpu
+   * runs in the desktop app's compute window; a software adapter (SwiftShader) only when asked for.
+   */
+  backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  adapter: z.enum(['hardware', 'software']).optional(),
 });
 
 export const SearchParams = z.strictObject({

@@ -42,9 +42,10 @@ function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
   };
 }
 
-async function backend() {
+/** The job's backend: its own choice where its params have one, else SKIPVIT_BACKEND's. */
+async function backend(name?: 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu', adapter?: 'hardware' | 'software') {
   const { initBackend } = await import('../../core/backend');
-  return initBackend();
+  return name ? initBackend(name, adapter) : initBackend();
 }
 
 const train = defineKind({
@@ -145,7 +146,7 @@ const bench = defineKind({
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    await backend();
+    await backend(p.backend, p.adapter);
     const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
     const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
     if (p.model) {
