@@ -2,8 +2,9 @@
  * One build for the three parts of the studio (`npm run build`, output in out/):
  * - main: the Electron shell (out/main/index.js) and the job worker beside it (out/main/job-worker.js),
  *   ESM, every chunk in out/main so `new URL('./job-worker.js', import.meta.url)` resolves from any of them;
- * - preload: self-contained CommonJS files (sandboxed preloads cannot load ESM or node_modules): the app
- *   window's (index.cjs) and the compute window's (compute.cjs, which runs GPU jobs: electron/compute-window.ts);
+ * - preload: one self-contained CommonJS file (sandboxed preloads cannot load ESM or node_modules); the
+ *   compute window's preload (out/preload/compute.cjs) is bundled apart by scripts/build-compute-preload.ts,
+ *   since a second input here would split a shared chunk off the sandboxed one;
  * - renderer: the Svelte app (out/renderer), relative paths so it loads from app:// and from `serve`.
  */
 import { resolve } from 'node:path';
@@ -28,7 +29,7 @@ export default defineConfig({
       outDir: 'out/preload',
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve('src-main/app/ipc/preload.ts'), compute: resolve('src-main/app/electron/compute-preload.ts') },
+        input: { index: resolve('src-main/app/ipc/preload.ts') },
         external: ['electron'],
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
