@@ -212,7 +212,9 @@ const attemptLabels: Record<string, string> = {
 const deepDepth = Number(Object.keys(r).find((k) => /^deepStatic\d+$/.test(k))?.slice('deepStatic'.length) ?? 12);
 const controlRows: Row[] = [
   { label: `control: static fine-tuned +${r.dynamic?.epochs ?? 5} epochs at lr 1e-4 (compute-matched)`, d: r.controlComputeMatched, command: cmd('controls'), note: 'about 25 min on a free core', dynamic: false },
-  { label: 'control: static with the least useful layers removed to the twin\'s FLOPs, fine-tuned 1 epoch', d: r.controlPrunedStatic, command: `${cmd('controls')} --only pruned`, note: 'about 10 min on a free core', dynamic: false },
+  {
+    label: `control: static with the least useful layers removed${r.controlPrunedStatic ? ` (${r.controlPrunedStatic.removed.join(', ')})` : ''} to the twin's FLOPs, fine-tuned 1 epoch`,
+    d: r.controlPrunedStatic, command: `${cmd('controls')} --only pruned`, note: 'about 10 min on a free core', dynamic: false },
 ];
 const attemptRows: Row[] = Object.entries(attemptLabels).map(([k, label]) => ({ label, d: r[k], command: cmd('attempts'), note: 'about 25 min per attempt on a free core', dynamic: true }));
 const deepRows: Row[] = [
@@ -220,9 +222,16 @@ const deepRows: Row[] = [
   { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 35 min', dynamic: true },
 ];
 const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
+/** The reference cost of the layers a pruned model kept (the costs from the search's record of the same model). */
+function prunedReferenceCost(removed: number[]): string {
+  const costs: number[] | undefined = search?.costs;
+  if (!costs) return '-';
+  const total = costs.reduce((a, c) => a + c, 0);
+  return (costs.reduce((a, c, l) => a + (removed.includes(l) ? 0 : c), 0) / total).toFixed(3);
+}
 function comparisonRow(x: Row): unknown[] {
   const acc = x.dynamic ? x.d.dynamicAccuracy : x.d.staticAccuracy;
-  const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? '-' : '1.000';
+  const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? prunedReferenceCost(x.d.removed) : '1.000';
   const vs = x.d.vsDemoStatic;
   return [x.label, pct(acc), cost, x.d.flopFraction?.toFixed(3) ?? '-', points(acc, staticRef), vs ? pText(vs.mcnemar.pValue) : '-', min(x.d.wallSeconds)];
 }
@@ -236,7 +245,7 @@ const mainRows = paired
     ]
   : [];
 const comparisonTable = table(
-  ['row', 'test accuracy', 'reference cost', 'FLOP fraction', '- static (points)', 'McNemar vs static', 'wall time'],
+  ['row', 'test accuracy', 'reference cost', 'FLOP fraction', 'vs static (points)', 'McNemar vs static', 'wall time'],
   [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow)],
 );
 // Rows that need trainings not run yet: the command for each, never a number.
