@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../src-main/core/backend';
 import { loadDatasetForModel } from '../src-main/core/data';
-import { defaultMeta, loadModel, presetConfig, readModelMeta, saveModel, ViT } from '../src-main/core/model';
+import { defaultMeta, inferenceOf, loadModel, presetConfig, readModelMeta, saveModel, ViT } from '../src-main/core/model';
 import { runSearch } from '../src-main/core/search/vit-search';
 import { evaluate } from '../src-main/core/train';
 
@@ -61,7 +61,7 @@ if (!modelDir) {
 const { model, meta } = await loadModel(modelDir);
 await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: 256 });
 let t = performance.now();
-const plain = await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: valImages, bias: meta.gateBias });
+const plain = await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: valImages, inference: inferenceOf(model, meta) });
 const plainSeconds = (performance.now() - t) / 1000;
 model.dispose();
 

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { loadDatasetForModel } from '../../core/data';
-import { datasetFor, loadModel } from '../../core/model';
+import { datasetFor, loadForInference } from '../../core/model';
 import { evaluate } from '../../core/train';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
@@ -22,13 +22,13 @@ export const command = defineCommand(
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
     await initBackend(flags.backend as BackendName | 'auto');
-    const { model, meta } = await loadModel(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
+    const { model, meta, inference } = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDatasetForModel(dir, meta.validationSplit, name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
     const bar = io.progress('eval');
     const r = await evaluate(model, data[split], data.info, {
-      mode, bias: meta.gateBias, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+      mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
     });
     bar.done();
     model.dispose();

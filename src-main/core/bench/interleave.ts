@@ -5,6 +5,7 @@
  * tf.profile, outside the timed runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled } from '../util/cancel';
 import { forwardMemory } from './forward-memory';
 import { percentile, summarize, type Timing } from './stats';
 
@@ -54,7 +55,7 @@ export async function timeInterleaved<K extends string>(paths: Record<K, Forward
   const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const start = performance.now();
   for (let round = 0; round < opts.maxRuns; round++) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const n of order) {
       const [t0, t1, cpuMs] = run(n);

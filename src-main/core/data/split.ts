@@ -4,7 +4,7 @@
  * then optional caps. Kept items stay in file order, so valFraction 0 gives the file unchanged.
  */
 import { createHash } from 'node:crypto';
-import { mixSeed, permutation } from './rng';
+import { mixSeed, Rng } from '../util/rng';
 import { takeItems } from './subset';
 import type { ImageSet } from './types';
 
@@ -41,7 +41,7 @@ export function makeSplits(trainAll: ImageSet, testAll: ImageSet, numClasses: nu
   }
   for (const [c, items] of byClass) {
     const nVal = Math.round(items.length * opts.valFraction);
-    const perm = permutation(items.length, mixSeed(opts.seed, c, 1));
+    const perm = new Rng(mixSeed(opts.seed, c, 1)).permutation(items.length);
     for (let k = 0; k < nVal; k++) isVal[items[perm[k]]] = 1;
   }
   const trainKeep = capped(trainIdx.filter((i) => !isVal[i]), opts.limit?.train, mixSeed(opts.seed, 2));
@@ -80,7 +80,7 @@ function keptIndices(labels: Int32Array, map: Int32Array): number[] {
 function capped(indices: number[], limit: number | undefined, seed: number): number[] {
   if (limit === undefined || limit >= indices.length) return indices;
   if (!(Number.isInteger(limit) && limit >= 0)) throw new Error(`limit must be a non-negative integer, got ${limit}`);
-  const perm = permutation(indices.length, seed);
+  const perm = new Rng(seed).permutation(indices.length);
   return Array.from(perm.subarray(0, limit), (k) => indices[k]).sort((a, b) => a - b);
 }
 

@@ -34,6 +34,8 @@ export interface ModelMeta {
   sourceLayers?: number[];
   /** Original depth before pruning (exported models). */
   sourceDepth?: number;
+  /** c_l of every layer of the original model (exported models): executed cost is a fraction of their sum. */
+  sourceCosts?: number[];
   /** The data the model expects (name, classes, preprocessing). */
   dataset?: {
     name: string;

@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
 import { checkValidationSplit, loadDatasetForModel, type Dataset, type ValidationSplit } from '../data';
+import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { evaluate, type EvalResult } from '../train/evaluate';
@@ -36,8 +37,10 @@ import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
 import { nonDominatedSort } from './non-dominated-sort';
 import { nsga2 } from './nsga2';
-import { createGenomeEvaluator, prepareSplit, type EvaluatedGenome, type PreparedSplit, type SearchObjective } from './vit-evaluator';
+import { createGenomeEvaluator, prepareSplit, type EvaluatedGenome, type PreparedSplit } from './vit-evaluator';
 import { unprunedGenome, vitGenomeSpec } from './vit-genome';
+import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES, type SearchObjective } from './vit-objective';
+import { CancelledError } from '../util/cancel';
 
 export const SEARCH_RESULT_SCHEMA_VERSION = 1;
 
@@ -58,7 +61,7 @@ export interface VitSearchOptions {
   testImages?: number;
   /** Reward cost weight; default the model's training alpha (meta.agent.alpha), else 3 (the reference). */
   alpha?: number;
-  /** Objective 1: mean RL reward (default) or plain accuracy. */
+  /** Objective 1: plain accuracy (DEFAULT_SEARCH_OBJECTIVE) or the mean RL reward; see vit-objective.ts. */
   objective?: SearchObjective;
   /** Add measured latency as a third objective (makes the search timing-dependent, not repeatable). */
   latency?: boolean;
@@ -235,8 +238,8 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   const gens = opts.gens ?? 10;
   if (!Number.isInteger(gens) || gens < 0) throw new Error(`search: gens must be an integer >= 0, got ${gens}`);
   const batchSize = positiveInt(opts.batchSize ?? 256, 'batchSize');
-  const objective = opts.objective ?? 'accuracy';
-  if (objective !== 'reward' && objective !== 'accuracy')
+  const objective = opts.objective ?? DEFAULT_SEARCH_OBJECTIVE;
+  if (!SEARCH_OBJECTIVES.includes(objective))
     throw new Error(`search: objective must be "reward" or "accuracy", got "${objective}"`);
   const latency = opts.latency ?? false;
   const biasRange = opts.biasRange ?? 4;
@@ -315,7 +318,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
         hooks.onGeneration?.(g);
       },
     });
-    if (run.aborted) throw new Error('cancelled');
+    if (run.aborted) throw new CancelledError();
     const searchSeconds = (performance.now() - tSearch) / 1000;
     split.dispose();
     split = null;
@@ -344,8 +347,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     for (const r of chosen) {
       const t = await onTest(`front point ${front.length + 1}/${chosen.length}`, {
         mode: 'dynamic',
-        bias: r.choice.bias,
-        pruned: r.choice.pruned,
+        inference: { ...inferenceOf(model, meta), bias: r.choice.bias, pruned: r.choice.pruned },
       });
       front.push({
         index: front.length,

@@ -145,8 +145,11 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
     throw new Error(`${distill!.teacher}: the teacher must take the student's images and classes`);
   }
   const trainBackbone = !opts.freezeBackbone;
+  // What described the model it starts from as an export (the point's gate bias, its kept layers, the export
+  // record) does not describe the new one: its gates are trained anew and run unbiased. agent.from keeps the lineage.
+  const { gateBias: _bias, sourceLayers: _layers, sourceDepth: _depth, export: _export, ...inherited } = loaded.meta as ModelMeta;
   const meta: ModelMeta = {
-    ...(loaded.meta as ModelMeta),
+    ...inherited,
     kind: 'dynamic',
     config: model.config,
     costs: model.costs,
@@ -176,7 +179,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
         return tf.tidy(() => {
           const vars = consolidating ? backboneVars : trainBackbone ? all : agentVars;
           const teacherLogits = teacher ? teacher.forwardStatic(x) : null;
-          const parts: Record<string, number> = {};
+          const parts: Record<string, number> = { loss: 0 };
           let actions: Float32Array = new Float32Array(0);
           let correct: Int32Array = new Int32Array(0);
           let r: Float32Array = new Float32Array(0);
@@ -210,6 +213,7 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
                 loss = loss.add(kl.mul(distill.weight));
               }
             }
+            parts.loss = loss.dataSync()[0]; // what is optimised, entropy bonus included
             return loss as tf.Scalar;
           }, vars);
           const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
@@ -221,8 +225,8 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
           const totalCost = model.costs.reduce((a, c) => a + c, 0);
           const meanReward = r.reduce((a, c) => a + c, 0) / B;
           return {
-            loss: (parts.ceLoss ?? 0) + (parts.policyLoss ?? 0) + valueWeight * (parts.valueLoss ?? 0) + (distill ? distill.weight * (parts.distillLoss ?? 0) : 0),
             ...parts,
+            loss: parts.loss,
             accuracy: correct.reduce((a, c) => a + c, 0) / B,
             executedCost: executed / (B * totalCost),
             reward: meanReward,

@@ -4,13 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
-import { loadModel } from '../model/io';
+import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
+import { throwIfCancelled } from '../util/cancel';
+import { keepIndex } from '../model/keep-mask';
 
-export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
+export interface EvalOptions {
   /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
   mode: 'static' | 'dynamic';
+  /** How the model runs (model/inference.ts); default unbiased, every layer, its own total cost. */
+  inference?: Inference;
   batchSize?: number;
   /** Evaluate only the first n images of the split. */
   limit?: number;
@@ -59,20 +62,22 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
   const classCount = new Array(K).fill(0);
   const classCorrect = new Array(K).fill(0);
-  const totalCost = model.costs.reduce((a, b) => a + b, 0);
+  const inference = opts.inference ?? inferenceOf(model);
+  const totalCost = inference.totalCost;
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
   for (let from = 0; from < n; from += bs) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const size = Math.min(bs, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
     const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
     let executed: Uint8Array;
     let logits: tf.Tensor2D;
     if (opts.mode === 'dynamic') {
-      const keep = opts.decisions?.subarray(from * L, (from + size) * L);
-      ({ logits, executed } = forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned, keep }));
+      // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+      const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+      ({ logits, executed } = runDynamic(model, x, inference, forced));
     } else {
       logits = model.forwardStatic(x);
       executed = new Uint8Array(size * L).fill(1);
@@ -90,7 +95,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       let k = 0;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           k++;
           c += model.costs[l];
           layerRuns[l]++;
@@ -122,11 +127,11 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   };
 }
 
-/** Loads a saved model, evaluates it on one split and frees it (a trained model's test score). */
-export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
-  const { model } = await loadModel(dir);
+/** Loads a saved model, evaluates it on one split as its metadata says it runs, and frees it. */
+export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: Omit<EvalOptions, 'inference'>): Promise<EvalResult> {
+  const { model, inference } = await loadForInference(dir);
   try {
-    return await evaluate(model, set, info, opts);
+    return await evaluate(model, set, info, { ...opts, inference });
   } finally {
     model.dispose();
   }

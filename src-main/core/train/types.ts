@@ -42,14 +42,10 @@ export interface TrainHooks {
    * reported after that step by the interrupted attempt are reported again, so a sink drops its copies.
    */
   onResumed?(step: number): void;
+  /** Called once a checkpoint is completely written (an interruption now resumes from it); epoch is the one it resumes in. */
+  onCheckpoint?(info: { step: number; epoch: number }): void;
 }
 
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
 
 /**
  * What the reward pays for the prediction.
