@@ -263,6 +263,11 @@ const headline = (() => {
   const notRun = attemptRows.length - doneAttempts.length;
   return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notRun ? `; ${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts ${notRun === 1 ? 'has' : 'have'} been run yet, nor the deeper backbone, so this is the verdict on the demo twin alone` : ''}.`;
 })();
+// Is per-input skipping better than fixed pruning? Only at the nearest whole number of layers to the twin's FLOPs.
+const pr = r.controlPrunedStatic;
+const prunedSentence = pr && paired
+  ? ` Fixed pruning: without layers ${pr.removed.join(', ')} (removed greedily, each time the one whose removal cost the least validation accuracy: ${pr.order.map((o: any) => `${o.removed} -> ${pct(o.valAccuracy)}`).join(', ')}) and fine-tuned one epoch (the wall time is the fine-tune's alone), the static model reaches ${pct(pr.staticAccuracy)} at FLOP fraction ${pr.flopFraction.toFixed(3)}, against the twin's ${pct(paired.twin.accuracy)} at ${paired.twin.flopFraction.toFixed(3)}: the twin is ${points(paired.twin.accuracy, pr.staticAccuracy)} points ahead but runs ${((paired.twin.flopFraction - pr.flopFraction) * 100).toFixed(1)} points more of the FLOPs (${pr.removed.length} layers removed is the nearest whole number to the twin's fraction; one fewer would give ${(pr.order.at(-2)?.flopFraction ?? NaN).toFixed(3)}), so this control does not settle whether per-input skipping beats fixed pruning at equal compute.`
+  : '';
 const pairedSection = paired
   ? `## Does the twin hold up? Seeds, a paired test, controls and attempts
 
@@ -286,7 +291,7 @@ ${pendingList}
 The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
 independently of the image (seeds ${rp.runs.map((x: any) => x.seed).join(', ')}), on the twin's own weights: the same compute, layer by layer,
 without the agent's choice. The twin is ahead of it by ${twinVsRandom.map((x: any) => (x.bootstrap.difference * 100).toFixed(2)).join(', ')} points (McNemar ${twinVsRandom.map((x: any) => pText(x.mcnemar.pValue)).join(', ')}): the per-input
-choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
+choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${prunedSentence}${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
 
 **The thesis headline (a dynamic model at least as accurate as its static twin at a lower cost)** ${headline}
 
