@@ -244,9 +244,14 @@ const mainRows = paired
       [`control: random policy at the twin's per-layer rates (${rp.runs.length} seeds)`, `${pm(rp.accuracy)}%`, pm(rp.meanExecutedCost, 1, 3), pm(rp.flopFraction, 1, 3), (100 * (rp.accuracy.mean - paired.static.accuracy)).toFixed(2), '-', 'evaluation'],
     ]
   : [];
+// The twin at the pruned control's FLOPs (one gate bias, chosen on validation images; evaluation only).
+const eq = r.twinAtPrunedFlops;
+const eqRows = eq
+  ? [[`twin at the pruned control's FLOPs (gate bias ${eq.bias.toFixed(2)} on every layer)`, pct(eq.accuracy), eq.meanExecutedCost.toFixed(3), eq.flopFraction.toFixed(3), points(eq.accuracy, staticRef), pText(eq.vsDemoStatic.mcnemar.pValue), 'evaluation']]
+  : [];
 const comparisonTable = table(
   ['row', 'test accuracy', 'reference cost', 'FLOP fraction', 'vs static (points)', 'McNemar vs static', 'wall time'],
-  [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow)],
+  [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow), ...eqRows],
 );
 // Rows that need trainings not run yet: the command for each, never a number.
 const pendingRows = [...controlRows, ...attemptRows, ...deepRows].filter((x) => !x.d);
@@ -266,7 +271,7 @@ const headline = (() => {
 // Is per-input skipping better than fixed pruning? Only at the nearest whole number of layers to the twin's FLOPs.
 const pr = r.controlPrunedStatic;
 const prunedSentence = pr && paired
-  ? ` Fixed pruning: without layers ${pr.removed.join(', ')} (removed greedily, each time the one whose removal cost the least validation accuracy: ${pr.order.map((o: any) => `${o.removed} -> ${pct(o.valAccuracy)}`).join(', ')}) and fine-tuned one epoch (the wall time is the fine-tune's alone), the static model reaches ${pct(pr.staticAccuracy)} at FLOP fraction ${pr.flopFraction.toFixed(3)}, against the twin's ${pct(paired.twin.accuracy)} at ${paired.twin.flopFraction.toFixed(3)}: the twin is ${points(paired.twin.accuracy, pr.staticAccuracy)} points ahead but runs ${((paired.twin.flopFraction - pr.flopFraction) * 100).toFixed(1)} points more of the FLOPs (${pr.removed.length} layers removed is the nearest whole number to the twin's fraction; one fewer would give ${(pr.order.at(-2)?.flopFraction ?? NaN).toFixed(3)}), so this control does not settle whether per-input skipping beats fixed pruning at equal compute.`
+  ? ` Fixed pruning: without layers ${pr.removed.join(', ')} (removed greedily, each time the one whose removal cost the least validation accuracy: ${pr.order.map((o: any) => `${o.removed} -> ${pct(o.valAccuracy)}`).join(', ')}) and fine-tuned one epoch (the wall time is the fine-tune's alone), the static model reaches ${pct(pr.staticAccuracy)} at FLOP fraction ${pr.flopFraction.toFixed(3)}, against the twin's ${pct(paired.twin.accuracy)} at ${paired.twin.flopFraction.toFixed(3)}: the twin is ${points(paired.twin.accuracy, pr.staticAccuracy)} points ahead but runs ${((paired.twin.flopFraction - pr.flopFraction) * 100).toFixed(1)} points more of the FLOPs (${pr.removed.length} layers removed is the nearest whole number to the twin's fraction; one fewer would give ${(pr.order.at(-2)?.flopFraction ?? NaN).toFixed(3)}), so this comparison alone does not settle whether per-input skipping beats fixed pruning at equal compute.${eq ? ` At equal compute: with one bias of ${eq.bias.toFixed(2)} added to every gate (bisection on validation images to the pruned model's FLOP fraction), the twin runs ${eq.flopFraction.toFixed(3)} of the FLOPs on the test images and reaches ${pct(eq.accuracy)}, ${eq.accuracy >= pr.staticAccuracy ? '+' : ''}${points(eq.accuracy, pr.staticAccuracy)} points against the pruned model on the same images (paired bootstrap 95% CI [${(eq.twinMinusPruned.bootstrap.low * 100).toFixed(2)}, ${(eq.twinMinusPruned.bootstrap.high * 100).toFixed(2)}], McNemar ${pText(eq.twinMinusPruned.mcnemar.pValue)}; ${eq.twinMinusPruned.mcnemar.onlySecond} images only the twin got right, ${eq.twinMinusPruned.mcnemar.onlyFirst} only the pruned model): ${eq.twinMinusPruned.mcnemar.pValue >= 0.05 ? 'at the 5% level per-input skipping and fixed pruning are not distinguishable at this compute' : eq.accuracy > pr.staticAccuracy ? 'at the 5% level per-input skipping beats fixed pruning at this compute' : 'at the 5% level fixed pruning beats per-input skipping at this compute'}.` : ''}`
   : '';
 const pairedSection = paired
   ? `## Does the twin hold up? Seeds, a paired test, controls and attempts

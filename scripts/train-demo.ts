@@ -85,6 +85,9 @@ const E = {
    *  for the pruned model. */
   computeMatched: { lr: 1e-4, minLr: 1e-6, warmupEpochs: 0.25 },
   prunedFineTuneEpochs: 1,
+  /** The twin at the pruned model's FLOPs: bisection steps on the gate bias, validation images per step. */
+  equalComputeBisections: 8,
+  equalComputeValImages: 2000,
   /** `--part attempts`: one change each to the main twin's recipe (same alpha, reward, epochs and seed). */
   attempts: {
     attemptDistill: { distill: { weight: 1, temperature: 2 } },
@@ -240,6 +243,39 @@ async function savePruned(removed: number[], out: string): Promise<void> {
   await saveModel(out, pruned, { ...meta, config: pruned.config, costs: pruned.costs, sourceLayers, sourceDepth: model.depth });
   model.dispose();
   pruned.dispose();
+}
+
+/**
+ * The twin at the pruned-static control's FLOPs: one bias added to every gate (negative skips more), found by
+ * bisection on validation images so that the twin's FLOP fraction matches the pruned model's; then both on the same
+ * test images. Evaluation only: what per-input skipping gives against fixed pruning at equal compute.
+ */
+async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
+  const { model } = await loadModel(OUT.dynamic);
+  const L = model.depth;
+  const totalCost = model.costs.reduce((a, c) => a + c, 0);
+  const flopsAt = async (b: number, set: typeof data.val, limit?: number, keepPerSample = false) => {
+    const e = await evaluate(model, set, data.info, { mode: 'dynamic', inference: { bias: new Array(L).fill(b), totalCost }, limit, keepPerSample });
+    return { e, flops: executedFlopFraction(model.config, e.meanExecutedLayers, L) };
+  };
+  let [lo, hi] = [-4, 2];
+  for (let i = 0; i < E.equalComputeBisections; i++) {
+    const mid = (lo + hi) / 2;
+    const { flops } = await flopsAt(mid, data.val, E.equalComputeValImages);
+    console.error(`[equal compute] bias ${mid.toFixed(3)}: validation FLOP fraction ${flops.toFixed(3)} (target ${target.toFixed(3)})`);
+    if (flops > target) hi = mid;
+    else lo = mid;
+  }
+  const bias = (lo + hi) / 2;
+  const { e, flops } = await flopsAt(bias, data.test, undefined, true);
+  model.dispose();
+  const pruned = rightAnswers(await evaluateSaved(prunedDir, data.test, data.info, { mode: 'static', keepPerSample: true }));
+  const twin = rightAnswers(e);
+  return {
+    bias, targetFlopFraction: target, flopFraction: flops, accuracy: e.accuracy, meanExecutedCost: e.meanExecutedCost, meanExecutedLayers: e.meanExecutedLayers,
+    twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) },
+    vsDemoStatic: await againstDemoStatic(data, twin),
+  };
 }
 
 /** Per-image correctness (1 = right) of an evaluation kept per sample. */
@@ -405,6 +441,8 @@ async function main() {
         initFrom: init, sourceDepth: twinModelDepth, ...E.computeMatched, record: { control: 'pruned-static', from: 'static', ...choice, ...E.computeMatched },
       });
     }
+    const results = JSON.parse(await fs.readFile(RESULTS, 'utf8'));
+    if (!results.twinAtPrunedFlops) await record('twinAtPrunedFlops', await twinAtFlops(data, results.controlPrunedStatic.flopFraction, prunedOut));
   }
   if (part === 'attempts') {
     const data = await fashionMnist();
