@@ -13,8 +13,8 @@
  *            its twin with agent seed r + 1; with the main part (seed 0) the rows' mean +/- sd
  *   controls (not part of `all`) the static model fine-tuned for the twin's extra epochs at its backbone learning
  *            rate (compute-matched); the static model with the k least useful layers removed (greedy, by validation
- *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static). `--only pruned` runs the
- *            second alone
+ *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static), then the twin itself at
+ *            the pruned model's FLOPs (one gate bias, evaluation only). `--only pruned` runs the pruned rows alone
  *   attempts (not part of `all`) the main twin's recipe with one change each (agent.ts options): distillation from
  *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
  *            reward costs
