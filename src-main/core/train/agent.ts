@@ -10,17 +10,13 @@
  * Alpha is the user's knob: the reward for skipping a layer is alpha * c_l, weighed against the confidence
  * (or the chance of a right answer) that skipping it costs. Larger alpha -> fewer layers, lower accuracy.
  */
-import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../backend';
 import type { Dataset } from '../data';
 import { loadModel, type ModelMeta } from '../model/io';
-import { isAgentVariable, isDecayed } from '../model/params';
-import { AdamW, clipByGlobalNorm } from './adamw';
+import type { AgentStepPlan } from './agent-step';
 import { evaluate } from './evaluate';
-import { namedGrads, runLoop } from './loop';
-import { advantages, agentLosses, discountedReturns, rewardScores, rewards } from './rl';
-import { learningRate } from './schedule';
-import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
+import { runLoop } from './loop';
+import { datasetMeta, type TrainResult } from './static';
 import type { AdvantageMode, RewardMode, TrainHooks } from './types';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
@@ -78,7 +74,6 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   if (model.config.imageSize !== info.height || model.config.channels !== info.channels) {
     throw new Error(`${opts.from}: the model takes ${model.config.imageSize}px x ${model.config.channels} channels, ${info.name} has ${info.height}px x ${info.channels}`);
   }
-  const L = model.depth;
   const alpha = opts.alpha ?? 1.0;
   const gamma = opts.gamma ?? 0.9;
   const bs = opts.batchSize ?? 64;
@@ -90,11 +85,6 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const rewardMode = opts.reward ?? 'confidence';
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
-  const all = model.variables();
-  const agentVars = new Map([...all].filter(([n]) => isAgentVariable(n)));
-  const backboneVars = new Map([...all].filter(([n]) => !isAgentVariable(n)));
-  const agentOpt = new AdamW(agentVars, () => false, { weightDecay: 0 });
-  const backboneOpt = new AdamW(backboneVars, isDecayed, { weightDecay: 0.05 });
   const agentSchedule = { peakLr: opts.agentLr ?? 1e-3, minLr: (opts.agentLr ?? 1e-3) / 10, warmupSteps: Math.ceil(totalSteps / 50), totalSteps };
   const backboneSchedule = { peakLr: opts.backboneLr ?? 1e-4, minLr: 1e-6, warmupSteps: Math.ceil(totalSteps / 20), totalSteps };
   const trainBackbone = !opts.freezeBackbone;
@@ -110,70 +100,19 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
       from: opts.from, seed, backend: backendInfo()?.name ?? null, ...opts.provenance,
     },
   };
-  const optimizers: Record<string, AdamW> = trainBackbone ? { agent: agentOpt, backbone: backboneOpt } : { agent: agentOpt };
-  try {
-    const result = await runLoop({
-      model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
-      optimizers, out: opts.out, hooks,
-      step: ({ x, y, step, rng }) => {
-        const B = y.length;
-        const uniforms = rng.uniforms(B * L);
-        const entropyCoef = entropy0 * (1 - step / totalSteps);
-        return tf.tidy(() => {
-          const vars = trainBackbone ? all : agentVars;
-          const parts: Record<string, number> = {};
-          let actions: Float32Array = new Float32Array(0);
-          let correct: Int32Array = new Int32Array(0);
-          let r: Float32Array = new Float32Array(0);
-          const { grads } = namedGrads(() => {
-            const out = model.forwardDynamicTrain(x, uniforms);
-            // Rewards need the sampled actions and the prediction: read them on the host mid-graph
-            // (reading does not cut the tape), then build the losses from the host-side advantages.
-            const logits = out.logits.dataSync();
-            actions = out.actions.dataSync() as Float32Array;
-            correct = Int32Array.from(rewardScores(logits, y, K, 'correct'));
-            r = rewards(rewardMode === 'correct' ? correct : rewardScores(logits, y, K, rewardMode), actions, model.costs, alpha);
-            const G = discountedReturns(r, L, gamma);
-            const A = advantages(G, out.values.dataSync(), L, mode);
-            const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, A, G);
-            let loss = policy.add(value.mul(valueWeight)).sub(entropy.mul(entropyCoef));
-            parts.policyLoss = policy.dataSync()[0];
-            parts.valueLoss = value.dataSync()[0];
-            parts.entropy = entropy.dataSync()[0];
-            if (trainBackbone) {
-              const ce = smoothedCrossEntropy(out.logits, y, smoothing);
-              parts.ceLoss = ce.dataSync()[0];
-              loss = loss.add(ce);
-            }
-            return loss as tf.Scalar;
-          }, vars);
-          const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
-          const backboneGrads = new Map([...grads].filter(([n]) => !isAgentVariable(n)));
-          agentOpt.apply(clipByGlobalNorm(agentGrads, clip).grads, learningRate(agentSchedule, step));
-          if (trainBackbone) backboneOpt.apply(clipByGlobalNorm(backboneGrads, clip).grads, learningRate(backboneSchedule, step));
-          let executed = 0;
-          for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) executed += actions[b * L + l] * model.costs[l];
-          const totalCost = model.costs.reduce((a, c) => a + c, 0);
-          const meanReward = r.reduce((a, c) => a + c, 0) / B;
-          return {
-            loss: (parts.ceLoss ?? 0) + parts.policyLoss + valueWeight * parts.valueLoss,
-            ...parts,
-            accuracy: correct.reduce((a, c) => a + c, 0) / B,
-            executedCost: executed / (B * totalCost),
-            reward: meanReward,
-          };
-        });
-      },
-      validate: async () => {
-        const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
-        const reward = r.accuracy - alpha * r.meanExecutedCost * model.costs.reduce((a, c) => a + c, 0);
-        // Best = highest validation reward: the agent's own objective, not accuracy alone.
-        return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
-      },
-    });
-    return { ...result, out: opts.out, model, meta };
-  } finally {
-    agentOpt.dispose();
-    backboneOpt.dispose();
-  }
+  const plan: AgentStepPlan = {
+    kind: 'agent', alpha, gamma, entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, labelSmoothing: smoothing,
+    clipNorm: clip, trainBackbone, agentSchedule, backboneSchedule, totalSteps,
+  };
+  const totalCost = model.costs.reduce((a, c) => a + c, 0);
+  const result = await runLoop({
+    model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true, plan, out: opts.out, hooks,
+    validate: async () => {
+      const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
+      const reward = r.accuracy - alpha * r.meanExecutedCost * totalCost;
+      // Best = highest validation reward: the agent's own objective, not accuracy alone.
+      return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
+    },
+  });
+  return { ...result, out: opts.out, model, meta };
 }

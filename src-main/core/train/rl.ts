@@ -50,6 +50,14 @@ export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number
   return G;
 }
 
+/** A batch split into shards (data-parallel training): the baseline's std is the whole batch's. */
+export interface AcrossShards {
+  /** Sums a per-shard number over every shard of the step. */
+  sum(local: number): number;
+  /** Values in the whole batch (B * L). */
+  count: number;
+}
+
 /**
  * The advantage that weighs the policy gradient (AdvantageMode).
  * - 'reference': the thesis code. Each sample's returns are standardised across its own layers
@@ -58,7 +66,7 @@ export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number
  * - 'baseline' (ours, default): A = G - V(s), with V the learned value head (detached), then scaled by
  *   the batch's std of A (one scalar, so relative magnitudes between samples and layers survive).
  */
-export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): Float32Array {
+export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode, across?: AcrossShards): Float32Array {
   const A = new Float32Array(G.length);
   if (mode === 'reference') {
     for (let b = 0; b < G.length / L; b++) {
@@ -77,7 +85,7 @@ export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mod
     A[i] = G[i] - V[i];
     sq += A[i] * A[i];
   }
-  const std = Math.sqrt(sq / G.length);
+  const std = across ? Math.sqrt(across.sum(sq) / across.count) : Math.sqrt(sq / G.length);
   const scale = 1 / Math.max(std, 1e-3); // no blow-up when the baseline is already exact
   for (let i = 0; i < A.length; i++) A[i] *= scale;
   return A;

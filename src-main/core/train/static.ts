@@ -2,17 +2,13 @@
  * Supervised training of the static ViT: AdamW (decay on matrices only), warm-up + cosine schedule,
  * label smoothing, gradient clipping, augmentation, validation each epoch, best-model keeping.
  */
-import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../backend';
 import { type Dataset } from '../data';
 import { isPresetName, presetConfig, type PresetName, type ViTConfig } from '../model/config';
 import { defaultMeta, loadModel, type ModelMeta } from '../model/io';
-import { isAgentVariable, isDecayed } from '../model/params';
 import { ViT } from '../model/vit';
-import { AdamW, clipByGlobalNorm } from './adamw';
 import { evaluate } from './evaluate';
-import { namedGrads, runLoop, type LoopResult } from './loop';
-import { learningRate } from './schedule';
+import { runLoop, type LoopResult } from './loop';
 import type { TrainHooks } from './types';
 
 export interface StaticTrainOptions {
@@ -49,13 +45,6 @@ export interface TrainResult extends LoopResult {
   meta: ModelMeta;
 }
 
-/** Cross-entropy with label smoothing. logits [B, K], labels [B] -> scalar */
-export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: Int32Array, smoothing: number): tf.Scalar {
-  const K = logits.shape[1];
-  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), K);
-  return tf.losses.softmaxCrossEntropy(onehot, logits, undefined, smoothing) as tf.Scalar;
-}
-
 export function datasetMeta(data: Dataset): NonNullable<ModelMeta['dataset']> {
   const { name, classNames, height, width, channels, mean, std } = data.info;
   return { name, classNames, height, width, channels, mean, std };
@@ -77,54 +66,29 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
     warmupSteps: Math.min(Math.round((opts.warmupEpochs ?? 1) * perEpoch), Math.ceil(steps / 10)),
     totalSteps: steps,
   };
-  const backboneVars = new Map([...model.variables()].filter(([n]) => !isAgentVariable(n)));
-  const optimizer = new AdamW(backboneVars, isDecayed, { weightDecay: opts.weightDecay ?? 0.05 });
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
   const layerDrop = opts.layerDrop ?? 0;
   if (!(layerDrop >= 0 && layerDrop < 1)) throw new Error(`layerDrop must be in [0, 1), got ${layerDrop}`);
+  const weightDecay = opts.weightDecay ?? 0.05;
   const meta: ModelMeta = {
     ...defaultMeta(model, 'static'),
     dataset: datasetMeta(opts.data),
     preset: opts.preset,
     training: {
-      kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay: opts.weightDecay ?? 0.05,
+      kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay,
       labelSmoothing: smoothing, clipNorm: clip, layerDrop, augment: opts.augment ?? true, seed, backend: backendInfo()?.name ?? null,
       ...opts.provenance,
     },
   };
-  try {
-    const result = await runLoop({
-      model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
-      optimizers: { backbone: optimizer }, out: opts.out, hooks,
-      step: ({ x, y, step, rng }) => {
-        const lr = learningRate(schedule, step);
-        // Drawn only when LayerDrop is on, so runs without it keep their random stream.
-        const keep = layerDrop > 0 ? rng.uniforms(y.length * model.depth).map((u) => (u < layerDrop ? 0 : 1)) : undefined;
-        return tf.tidy(() => {
-          let logitsOut: tf.Tensor2D | null = null;
-          const { value, grads } = namedGrads(() => {
-            const logits = model.forwardStaticTrain(x, keep);
-            logitsOut = tf.keep(logits);
-            return smoothedCrossEntropy(logits, y, smoothing);
-          }, backboneVars);
-          const clipped = clipByGlobalNorm(grads, clip);
-          optimizer.apply(clipped.grads, lr);
-          const kept = logitsOut as unknown as tf.Tensor2D;
-          const pred = kept.argMax(1).dataSync();
-          kept.dispose();
-          let correct = 0;
-          for (let i = 0; i < y.length; i++) if (pred[i] === y[i]) correct++;
-          return { loss: value.dataSync()[0], accuracy: correct / y.length, lr, gradNorm: clipped.norm };
-        });
-      },
-      validate: async () => {
-        const r = await evaluate(model, opts.data.val, info, { mode: 'static', signal: hooks.signal });
-        return { score: r.accuracy, metrics: { valAccuracy: r.accuracy } };
-      },
-    });
-    return { ...result, out: opts.out, model, meta };
-  } finally {
-    optimizer.dispose();
-  }
+  const result = await runLoop({
+    model, meta, data: opts.data, epochs: opts.epochs, batchSize: bs, seed, augment: opts.augment ?? true,
+    plan: { kind: 'static', schedule, weightDecay, labelSmoothing: smoothing, clipNorm: clip, layerDrop },
+    out: opts.out, hooks,
+    validate: async () => {
+      const r = await evaluate(model, opts.data.val, info, { mode: 'static', signal: hooks.signal });
+      return { score: r.accuracy, metrics: { valAccuracy: r.accuracy } };
+    },
+  });
+  return { ...result, out: opts.out, model, meta };
 }
