@@ -20,6 +20,7 @@ export default defineConfig({
           'job-worker': resolve('src-main/app/jobs/job-worker.ts'),
           // The core's worker threads (core/parallel/threads.ts loads them beside the chunk that starts them).
           'train-thread': resolve('src-main/core/parallel/train-thread.ts'),
+          'infer-thread': resolve('src-main/core/parallel/infer-thread.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
