@@ -15,7 +15,9 @@
  * (default all: main, transfer and large as three processes at once, so both cores train: transfer beside the
  * main static stage, then large, which waits for the static model, beside the main agent stage). `all` records
  * its own wall time and the stages that were already done when it started (`endToEnd`): the 2-hour budget is
- * judged on a run from empty checkpoints.
+ * judged on a run from empty checkpoints. Each training process also runs data-parallel worker threads
+ * (`--workers N`; default every core, split among the processes running at once: core/parallel), which do
+ * not change the results (up to float summation order).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -24,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src-main/core/backend';
 import { loadDataset, type Dataset } from '../src-main/core/data';
 import { loadModel } from '../src-main/core/model';
+import { checkWorkers, defaultWorkers } from '../src-main/core/parallel/threads';
 import { evaluate, trainAgent, trainStatic, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
 
@@ -44,6 +47,17 @@ const OUT = {
   transferScratchDynamic: path.join(WORK, 'transfer-scratch-dynamic'),
 };
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
+/** Processes `--part all` runs at once (main, transfer, large). */
+const ALL_PARTS = 3;
+/**
+ * Data-parallel worker threads per training process (`--workers N`): by default every core, shared among the
+ * processes that run at once (`all`: a third each, at least 1), so the run uses the whole machine.
+ */
+const workers = process.argv.includes('--workers')
+  ? checkWorkers(Number(process.argv[process.argv.indexOf('--workers') + 1]), '--workers')
+  : part === 'all'
+    ? Math.max(1, Math.floor(defaultWorkers() / ALL_PARTS))
+    : defaultWorkers();
 
 const E = {
   staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 20),
@@ -99,8 +113,8 @@ function progress(label: string) {
 
 async function testScores(dir: string, data: Dataset, dynamic: boolean) {
   const { model } = await loadModel(dir);
-  const s = await evaluate(model, data.test, data.info, { mode: 'static' });
-  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic' }) : null;
+  const s = await evaluate(model, data.test, data.info, { mode: 'static', workers });
+  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', workers }) : null;
   model.dispose();
   return {
     testImages: s.images,
@@ -112,7 +126,7 @@ async function testScores(dir: string, data: Dataset, dynamic: boolean) {
 async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number, layerDrop = 0) {
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
-  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'static', epochs, layerDrop, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -129,7 +143,7 @@ interface AgentStage {
 async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward }: AgentStage) {
   if (await exists(path.join(out, 'DONE'))) return;
   const t0 = Date.now();
-  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'agent', alpha, reward, epochs, newHead, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -150,11 +164,12 @@ async function writeDemoMeta(dir: string, name: string, key: string): Promise<vo
 async function runAllParts(): Promise<void> {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const parts = ['main', 'transfer', 'large'];
+  if (parts.length !== ALL_PARTS) throw new Error('ALL_PARTS must count the parts run at once');
   const codes = await Promise.all(
     parts.map(
       (p) =>
         new Promise<number>((resolve) => {
-          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p], { stdio: ['ignore', 'inherit', 'inherit'] });
+          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p, '--workers', String(workers)], { stdio: ['ignore', 'inherit', 'inherit'] });
           child.on('error', () => resolve(1));
           child.on('exit', (code) => resolve(code ?? 1));
         }),

@@ -1,6 +1,7 @@
 /** Starting the core's worker threads, from the TypeScript sources or from a bundled build. */
 import os from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { BackendName } from '../backend';
 
 /** Entry modules of the core's worker threads (each beside this file: `<name>.ts`, bundled `<name>.js`). */
 export type ThreadEntry = 'train-thread' | 'infer-thread';
@@ -14,6 +15,15 @@ export function defaultWorkers(): number {
 export function checkWorkers(n: number, what = 'workers'): number {
   if (!(Number.isInteger(n) && n >= 1 && n <= 256)) throw new Error(`${what} must be an integer from 1 to 256, got ${n}`);
   return n;
+}
+
+/**
+ * The worker threads a job uses: the request, else every core on the CPU engines (wasm, cpu) and 1 on a
+ * GPU backend (one device: nothing to spread over threads).
+ */
+export function workersFor(requested: number | undefined, backend: BackendName): number {
+  if (requested !== undefined) return checkWorkers(requested);
+  return backend === 'wasm' || backend === 'cpu' ? defaultWorkers() : 1;
 }
 
 /**
