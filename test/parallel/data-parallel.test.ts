@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { loadModel, type ViT } from '../../src-main/core/model';
 import { WorkerFailedError } from '../../src-main/core/parallel/train-pool';
-import { CancelledError, latestCheckpoint, trainAgent, trainStatic, type TrainHooks } from '../../src-main/core/train';
+import { latestCheckpoint, trainAgent, trainStatic, type TrainHooks } from '../../src-main/core/train';
+import { CancelledError } from '../../src-main/core/util/cancel';
 import { identityBlocksModel, saveTemp, syntheticDataset, tempDir } from '../train/synthetic';
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { initBackend } from '../../src-main/core/backend';
 import { runThroughputBench } from '../../src-main/core/bench/throughput-bench';
 import { predictFiles } from '../../src-main/core/export/predict';
 import { defaultMeta, saveModel, ViT } from '../../src-main/core/model';
+import { inferenceOf, type Inference } from '../../src-main/core/model/inference';
 import { runSearch } from '../../src-main/core/search/vit-search';
 import { datasetMeta, evaluate } from '../../src-main/core/train';
 import { syntheticDataset, tempDir, TINY } from '../train/synthetic';
@@ -30,18 +31,18 @@ beforeAll(async () => {
 describe('parallel inference', () => {
   it('evaluate: 2 workers give exactly the 1-worker result (dynamic and static, per-sample rows included)', async () => {
     // A gate bias under which the model skips some layers for some images, so the rows are not all ones.
-    let bias: number[] | undefined;
+    let inference: Inference | undefined;
     for (const b of [0, -0.5, -1, -2, -4, -8]) {
-      const r = await evaluate(model, data.test, data.info, { mode: 'dynamic', batchSize: 64, bias: new Array(TINY.depth).fill(b) });
+      const r = await evaluate(model, data.test, data.info, { mode: 'dynamic', batchSize: 64, inference: { ...inferenceOf(model), bias: new Array(TINY.depth).fill(b) } });
       if (r.meanExecutedLayers > 0 && r.meanExecutedLayers < TINY.depth && new Set(r.executedLayersHistogram.map((h) => h > 0)).size === 2) {
-        bias = new Array(TINY.depth).fill(b);
+        inference = { ...inferenceOf(model), bias: new Array(TINY.depth).fill(b) };
         break;
       }
     }
-    expect(bias).toBeDefined();
+    expect(inference).toBeDefined();
     for (const mode of ['dynamic', 'static'] as const) {
-      const one = await evaluate(model, data.test, data.info, { mode, bias, batchSize: 16, keepPerSample: true });
-      const two = await evaluate(model, data.test, data.info, { mode, bias, batchSize: 16, keepPerSample: true, workers: 2 });
+      const one = await evaluate(model, data.test, data.info, { mode, inference, batchSize: 16, keepPerSample: true });
+      const two = await evaluate(model, data.test, data.info, { mode, inference, batchSize: 16, keepPerSample: true, workers: 2 });
       expect(two).toEqual(one);
     }
   });

@@ -1,8 +1,8 @@
 /** `skipvit eval`: accuracy and skipping statistics of a model on a split. */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
-import { loadDataset } from '../../core/data';
-import { datasetFor, loadModel } from '../../core/model';
+import { loadDatasetForModel } from '../../core/data';
+import { datasetFor, loadForInference } from '../../core/model';
 import { evaluate } from '../../core/train';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
@@ -24,13 +24,13 @@ export const command = defineCommand(
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const { model, meta } = await loadModel(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
+    const { model, meta, inference } = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDataset(name);
+    const data = await loadDatasetForModel(dir, meta.validationSplit, name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
     const bar = io.progress('eval');
     const r = await evaluate(model, data[split], data.info, {
-      mode, bias: meta.gateBias, limit: flags.limit ? Number(flags.limit) : undefined, workers: workersOf(flags, backend.name), onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+      mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, workers: workersOf(flags, backend.name), onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
     });
     bar.done();
     model.dispose();

@@ -7,7 +7,8 @@
  */
 import { backendInfo, type BackendInfo } from '../backend';
 import { loadDataset, normalizeBatch } from '../data';
-import { datasetFor, loadModel } from '../model/io';
+import { loadForInference } from '../model/inference';
+import { datasetFor } from '../model/io';
 import { InferPool } from '../parallel/infer-pool';
 import type { ForwardOptions } from '../parallel/infer-protocol';
 
@@ -43,7 +44,7 @@ export interface ThroughputBenchResult {
 }
 
 export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<ThroughputBenchResult> {
-  const { model, meta } = await loadModel(opts.model);
+  const { model, meta, inference } = await loadForInference(opts.model);
   const seconds = opts.secondsPerBatch ?? 3;
   const progress = opts.onProgress ?? (() => {});
   try {
@@ -63,11 +64,11 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
         const idx = Int32Array.from({ length: batchSize }, (_, k) => k % split.count);
         const x = normalizeBatch(split, data.info, idx);
         const totals = new Map(paths.map((p) => [p, { images: 0, seconds: 0 }]));
-        for (const p of paths) await pool.throughput(x, batchSize, { mode: p, bias: meta.gateBias }, 0.2); // warm-up
+        for (const p of paths) await pool.throughput(x, batchSize, { mode: p, inference }, 0.2); // warm-up
         // Two rounds per path, alternating, so a drift in the machine's load falls on both paths.
         for (let round = 0; round < 2; round++) {
           for (const p of round === 0 ? paths : [...paths].reverse()) {
-            const r = await pool.throughput(x, batchSize, { mode: p, bias: meta.gateBias }, seconds / (2 * paths.length));
+            const r = await pool.throughput(x, batchSize, { mode: p, inference }, seconds / (2 * paths.length));
             const t = totals.get(p)!;
             t.images += r.images;
             t.seconds += r.seconds;

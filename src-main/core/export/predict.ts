@@ -8,10 +8,11 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImageFile, normalizeBatch, type DatasetInfo } from '../data';
 import type { RgbImage } from '../data/decode-image';
-import { forwardDynamic } from '../model/executor';
+import { inferenceOf, runDynamic } from '../model/inference';
 import { loadModel } from '../model/io';
 import { InferPool } from '../parallel/infer-pool';
 import { importExport } from './import';
+import { keepIndex } from '../model/keep-mask';
 
 export interface PredictOptions {
   /** Classes listed per image. Default 3. */
@@ -123,6 +124,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     });
     const set = { images, labels: new Int32Array(files.length), count: files.length, height: S, width: S, channels: C };
     const L = model.depth;
+    const inference = inferenceOf(model, meta);
     const layerIds = meta.sourceLayers ?? Array.from({ length: L }, (_, l) => l);
     const mode = meta.kind === 'dynamic' ? 'dynamic' : 'static';
     const predictions: Prediction[] = [];
@@ -144,10 +146,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
         if (pool) {
           for (let f = from; f < Math.min(files.length, from + 2 * pool.size * batchSize); f += batchSize) {
             if (ahead.has(f)) continue;
-            const out = pool.forward(input(f, Math.min(batchSize, files.length - f)), Math.min(batchSize, files.length - f), {
-              mode,
-              bias: meta.gateBias,
-            });
+            const out = pool.forward(input(f, Math.min(batchSize, files.length - f)), Math.min(batchSize, files.length - f), { mode, inference });
             out.catch(() => undefined); // awaited in order below
             ahead.set(f, out);
           }
@@ -159,7 +158,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
           const x = tf.tensor4d(input(from, n), [n, S, S, C]);
           ({ logits, executed } =
             mode === 'dynamic'
-              ? forwardDynamic(model, x, { bias: meta.gateBias })
+              ? runDynamic(model, x, inference)
               : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) });
           x.dispose();
         }
@@ -172,7 +171,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
             .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
             .sort((a, b) => b.probability - a.probability || a.class - b.class)
             .slice(0, topK);
-          const executedLayers = layerIds.filter((_, l) => executed[i * L + l]);
+          const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
           predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
         }
       }

@@ -1,7 +1,7 @@
 /** Commands and replies of the inference worker threads (tensors cross in SharedArrayBuffers). */
 import type { BackendName } from '../backend';
 import type { ViTConfig } from '../model/config';
-import type { DynamicInferOptions } from '../model/executor';
+import type { Inference } from '../model/inference';
 import type { GenomeMetrics } from '../search/vit-evaluator';
 import type { LayerChoice } from '../search/vit-genome';
 
@@ -14,9 +14,13 @@ export interface InferThreadData {
   weights: SharedArrayBuffer;
 }
 
-/** Which forward path, with the dynamic path's per-layer bias and prune flags. */
-export interface ForwardOptions extends DynamicInferOptions {
+/** Which forward path; the dynamic one as the model's metadata says (bias, pruned), or with forced decisions. */
+export interface ForwardOptions {
   mode: 'static' | 'dynamic';
+  /** Default: inferenceOf(model), unbiased, every layer. */
+  inference?: Inference;
+  /** Dynamic mode: decisions replacing the gates' (a KeepMask, [size*L]). */
+  forced?: Uint8Array;
 }
 
 export type InferCommand =

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { forwardDynamic } from '../model/executor';
+import { inferenceOf, runDynamic } from '../model/inference';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
 import { measureChoice, type PreparedSplit } from '../search/vit-evaluator';
@@ -28,7 +28,7 @@ const { imageSize: S, channels: C } = model.config;
 let split: PreparedSplit | null = null;
 
 function forward(x: tf.Tensor4D, o: ForwardOptions): { logits: tf.Tensor2D; executed: Uint8Array } {
-  if (o.mode === 'dynamic') return forwardDynamic(model, x, { bias: o.bias, pruned: o.pruned });
+  if (o.mode === 'dynamic') return runDynamic(model, x, o.inference ?? inferenceOf(model), o.forced);
   return { logits: model.forwardStatic(x), executed: new Uint8Array(x.shape[0] * model.depth).fill(1) };
 }
 

@@ -23,7 +23,7 @@ const barrier = new SharedBarrier(buffers.barrier, count);
 await initBackend(data.backend);
 // Any weights do: the main thread's state is loaded before the first step.
 const model = new ViT(data.config, initParams(data.config, 0), data.costs);
-const stepper = createStepper(model, data.plan);
+const stepper = await createStepper(model, data.plan);
 const state = new ReplicaState(model, stepper.optimizers);
 const layout = FlatLayout.of(stepper.trainable);
 const P = layout.size;

@@ -10,7 +10,10 @@ import { forwardDynamic } from '../model/executor';
 import type { InferPool } from '../parallel/infer-pool';
 import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
+import { throwIfCancelled } from '../util/cancel';
+import type { SearchObjective } from './vit-objective';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
+import { keepIndex } from '../model/keep-mask';
 
 /** A split's first `count` images as tensors, ready for repeated evaluation. */
 export interface PreparedSplit {
@@ -64,7 +67,7 @@ export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerCho
       if (pred[i] === labels[i]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           c += costs[l];
           layerSum++;
         }
@@ -83,8 +86,6 @@ export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerCho
     latencyMs: ms / n,
   };
 }
-
-export type SearchObjective = 'reward' | 'accuracy';
 
 export interface GenomeEvaluatorOptions {
   alpha: number;
@@ -188,7 +189,7 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
       });
     }
     for (let k = 0; k < genomes.length; k++) {
-      if (signal?.aborted) throw new Error('cancelled');
+      throwIfCancelled(signal);
       const rec = measure(genomes[k], generation);
       out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
       opts.onEvaluated?.(k + 1, genomes.length);

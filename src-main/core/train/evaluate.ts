@@ -4,14 +4,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
-import { loadModel } from '../model/io';
+import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
 import { InferPool } from '../parallel/infer-pool';
+import { throwIfCancelled } from '../util/cancel';
+import { keepIndex } from '../model/keep-mask';
 
-export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'> {
+export interface EvalOptions {
   /** 'dynamic': greedy gates through the executor; 'static': every layer runs. */
   mode: 'static' | 'dynamic';
+  /** How the model runs (model/inference.ts); default unbiased, every layer, its own total cost. */
+  inference?: Inference;
   batchSize?: number;
   /** Evaluate only the first n images of the split. */
   limit?: number;
@@ -19,6 +22,11 @@ export interface EvalOptions extends Pick<DynamicInferOptions, 'bias' | 'pruned'
   onProgress?(done: number, total: number): void;
   /** Keep each image's executed-layer row and prediction (for the gallery). */
   keepPerSample?: boolean;
+  /**
+   * Dynamic mode only: forced decisions for the whole split instead of the gates, [n*L] row-major, 1 = run
+   * (a control policy such as random-policy.ts; the executor's `keep`).
+   */
+  decisions?: Uint8Array;
   /** Worker threads, each with a copy of the model (default 1: this thread). Same results whatever the count. */
   workers?: number;
   /** Already started worker threads holding this model (used instead of `workers`, left running). */
@@ -51,6 +59,9 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     throw new Error(
       `${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`,
     );
+  if (opts.decisions && (opts.mode !== 'dynamic' || opts.decisions.length < n * L)) {
+    throw new Error(`forced decisions need dynamic mode and ${n} x ${L} entries, got ${opts.mode} mode and ${opts.decisions.length}`);
+  }
   let correct = 0;
   let costSum = 0;
   let layerSum = 0;
@@ -59,7 +70,8 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
   const classCount = new Array(K).fill(0);
   const classCorrect = new Array(K).fill(0);
-  const totalCost = model.costs.reduce((a, b) => a + b, 0);
+  const inference = opts.inference ?? inferenceOf(model);
+  const totalCost = inference.totalCost;
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
@@ -77,15 +89,16 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       info,
       Int32Array.from({ length: size }, (_, i) => from + i),
     );
+    const forced = opts.decisions?.slice(from * L, (from + size) * L);
     const out = pool!
-      .forward(x, size, { mode: opts.mode, bias: opts.bias, pruned: opts.pruned })
+      .forward(x, size, { mode: opts.mode, inference, ...(forced ? { forced } : {}) })
       .then(({ logits, executed }) => ({ pred: argMaxRows(logits, K), executed }));
     out.catch(() => undefined); // awaited in order below; a cancel may leave some unawaited
     inFlight.set(b, out);
   };
   try {
     for (let b = 0; b < batches; b++) {
-      if (opts.signal?.aborted) throw new Error('cancelled');
+      throwIfCancelled(opts.signal);
       const { from, size } = batchAt(b);
       let executed: Uint8Array;
       let pred: ArrayLike<number>;
@@ -98,13 +111,15 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
         const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
         let logits: tf.Tensor2D;
         if (opts.mode === 'dynamic') {
-          ({ logits, executed } = forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
+          // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+          const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+          ({ logits, executed } = runDynamic(model, x, inference, forced));
         } else {
           logits = model.forwardStatic(x);
           executed = new Uint8Array(size * L).fill(1);
         }
         const predT = logits.argMax(1);
-        pred = predT.dataSync();
+        pred = predT.dataSync() as Int32Array;
         tf.dispose([x, logits, predT]);
       }
       for (let i = 0; i < size; i++) {
@@ -117,7 +132,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
         let k = 0;
         let c = 0;
         for (let l = 0; l < L; l++) {
-          if (executed[i * L + l]) {
+          if (executed[keepIndex(i, l, L)]) {
             k++;
             c += model.costs[l];
             layerRuns[l]++;
@@ -152,11 +167,16 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   };
 }
 
-/** Loads a saved model, evaluates it on one split and frees it (a trained model's test score). */
-export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
-  const { model } = await loadModel(dir);
+/** Loads a saved model, evaluates it on one split as its metadata says it runs, and frees it. */
+export async function evaluateSaved(
+  dir: string,
+  set: ImageSet,
+  info: DatasetInfo,
+  opts: Omit<EvalOptions, 'inference'>,
+): Promise<EvalResult> {
+  const { model, inference } = await loadForInference(dir);
   try {
-    return await evaluate(model, set, info, opts);
+    return await evaluate(model, set, info, { ...opts, inference });
   } finally {
     model.dispose();
   }

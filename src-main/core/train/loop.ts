@@ -11,7 +11,8 @@ import { Rng } from '../util/rng';
 import { TrainPool, WorkerFailedError } from '../parallel/train-pool';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
 import { createStepper, stepInProcess, type StepMetrics, type StepPlan, type Stepper } from './stepper';
-import { CancelledError, type MetricRecord, type TrainHooks } from './types';
+import { CancelledError } from '../util/cancel';
+import type { MetricRecord, TrainHooks } from './types';
 
 export interface LoopSpec {
   model: ViT;
@@ -45,7 +46,7 @@ export interface LoopResult {
  * the position are restored first (the caller builds model and optimisers as for a fresh run).
  */
 export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
-  const stepper = createStepper(spec.model, spec.plan);
+  const stepper = await createStepper(spec.model, spec.plan);
   try {
     return await loop(spec, stepper);
   } finally {
@@ -106,9 +107,18 @@ async function epochs(
   const stepsAtStart = pos.step;
   let ips = 0;
   const sync = async () => pool?.pull();
-  const checkpoint = async () => {
+  /**
+   * Saves the position (by default the current one) and tells the caller once the checkpoint is complete;
+   * a position just saved (a cancel right after a periodic checkpoint) is not written twice.
+   */
+  let saved = '';
+  const checkpoint = async (at: TrainPosition = pos) => {
+    const key = `${at.step}/${at.epoch}/${at.batchInEpoch}`;
+    if (key === saved) return;
     await sync();
-    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...pos, rngState: rng.state() });
+    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...at, rngState: rng.state() });
+    saved = key;
+    hooks.onCheckpoint?.({ step: at.step, epoch: at.epoch });
   };
   const every = hooks.checkpointEvery ?? 200;
 
@@ -170,7 +180,7 @@ async function epochs(
     }
     pos.batchInEpoch = perEpoch;
     // The end-of-epoch checkpoint points at the next epoch's start.
-    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...pos, epoch: pos.epoch + 1, batchInEpoch: 0, rngState: rng.state() });
+    await checkpoint({ ...pos, epoch: pos.epoch + 1, batchInEpoch: 0 });
   }
   await markComplete(spec.out);
   return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };

@@ -3,8 +3,10 @@
  * subset), gradients clipped by their global norm, one AdamW update of the backbone.
  */
 import * as tf from '@tensorflow/tfjs';
+import { keepIndex, type KeepMask } from '../model/keep-mask';
 import { isAgentVariable, isDecayed } from '../model/params';
 import type { ViT } from '../model/vit';
+import type { Rng } from '../util/rng';
 import { AdamW, clipByGlobalNorm } from './adamw';
 import { smoothedCrossEntropy } from './losses';
 import { namedGrads } from './named-grads';
@@ -21,6 +23,21 @@ export interface StaticStepPlan {
   layerDrop: number;
 }
 
+/**
+ * LayerDrop's KeepMask (sample-major) from a batch's uniforms, drawn layer-major [L*B] (the order runs with
+ * a seed have always drawn them in): each sample skips each layer with probability p.
+ */
+export function keepFromUniforms(u: Float32Array, B: number, L: number, p: number): KeepMask {
+  const keep = new Float32Array(B * L);
+  for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) keep[keepIndex(b, l, L)] = u[l * B + b] < p ? 0 : 1;
+  return keep;
+}
+
+/** LayerDrop's KeepMask for a batch of B, drawn from the training RNG. */
+export function layerDropMask(rng: Rng, B: number, L: number, p: number): KeepMask {
+  return keepFromUniforms(rng.uniforms(L * B), B, L, p);
+}
+
 export function staticStepper(model: ViT, plan: StaticStepPlan): Stepper {
   const trainable = new Map([...model.variables()].filter(([n]) => !isAgentVariable(n)));
   const optimizer = new AdamW(trainable, isDecayed, { weightDecay: plan.weightDecay });
@@ -31,8 +48,7 @@ export function staticStepper(model: ViT, plan: StaticStepPlan): Stepper {
     // Drawn only when LayerDrop is on, so runs without it keep their random stream.
     draw: (rng, B) => (plan.layerDrop > 0 ? rng.uniforms(B * L) : null),
     gradients({ x, y, draws, weight }) {
-      // keep [L*n], 1 = run, 0 = skip.
-      const keep = draws ? draws.map((u) => (u < plan.layerDrop ? 0 : 1)) : undefined;
+      const keep = draws ? keepFromUniforms(draws, y.length, L, plan.layerDrop) : undefined;
       const grads = new Map<string, tf.Tensor>();
       let loss = 0;
       let correct = 0;

@@ -45,6 +45,9 @@ export interface TrainResult extends LoopResult {
   meta: ModelMeta;
 }
 
+export { layerDropMask } from './static-step';
+export { smoothedCrossEntropy } from './losses';
+
 export function datasetMeta(data: Dataset): NonNullable<ModelMeta['dataset']> {
   const { name, classNames, height, width, channels, mean, std } = data.info;
   return { name, classNames, height, width, channels, mean, std };
@@ -74,6 +77,7 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
   const meta: ModelMeta = {
     ...defaultMeta(model, 'static'),
     dataset: datasetMeta(opts.data),
+    validationSplit: opts.data.valSplit,
     preset: opts.preset,
     training: {
       kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay,

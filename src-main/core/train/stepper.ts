@@ -58,7 +58,8 @@ export interface Stepper {
   dispose(): void;
 }
 
-export function createStepper(model: ViT, plan: StepPlan): Stepper {
+/** Builds the step a plan describes (async: a distillation teacher is loaded from its folder). */
+export async function createStepper(model: ViT, plan: StepPlan): Promise<Stepper> {
   return plan.kind === 'static' ? staticStepper(model, plan) : agentStepper(model, plan);
 }
 
