@@ -100,6 +100,25 @@ describe('data-parallel training', () => {
     b.model.dispose();
   });
 
+  it('agent variations (curriculum, distillation, consolidation) give the same losses with 2 workers as with 1', async () => {
+    const root = await tempDir('skipvit-dp-agent-var-');
+    const from = await saveTemp(identityBlocksModel());
+    // 160 images at batch 32: 5 agent steps under the curriculum, then 5 consolidation steps (gates frozen).
+    const opts = (out: string) => ({
+      data, from, out, epochs: 1, batchSize: 32, alpha: 0.5, seed: 13, curriculumEpochs: 1, consolidationEpochs: 1, distill: { weight: 0.5 },
+    });
+    const one = traced();
+    const a = await trainAgent(opts(path.join(root, 'one')), one.hooks);
+    const two = traced({ workers: 2 });
+    const b = await trainAgent(opts(path.join(root, 'two')), two.hooks);
+    expect(two.trace.losses).toHaveLength(10);
+    two.trace.losses.forEach((l, i) => expect(Math.abs(l - one.trace.losses[i])).toBeLessThan(1e-4));
+    expectReplicasEqual(two.trace, 10, 2);
+    expect(maxWeightDiff(a.model, b.model)).toBeLessThan(1e-4);
+    a.model.dispose();
+    b.model.dispose();
+  });
+
   it('resume of a 2-worker run from a checkpoint equals the uninterrupted 2-worker run', async () => {
     const root = await tempDir('skipvit-dp-resume-');
     const full = traced({ workers: 2 });
