@@ -28,7 +28,9 @@
  * (default all: main, transfer and large as three processes at once, so both cores train: transfer beside the
  * main static stage, then large, which waits for the static model, beside the main agent stage). `all` records
  * its own wall time and the stages that were already done when it started (`endToEnd`): the 2-hour budget is
- * judged on a run from empty checkpoints.
+ * judged on a run from empty checkpoints. Each training process also runs data-parallel worker threads
+ * (`--workers N`; default every core, split among the processes running at once: core/parallel), which do
+ * not change the results (up to float summation order).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -40,6 +42,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardMemory } from '../src-main/core/bench/forward-memory';
 import { executedFlopFraction, forwardDynamic, loadModel, saveModel } from '../src-main/core/model';
 import { meanSd, mcnemar, pairedBootstrap } from '../src-main/core/stats';
+import { checkWorkers, defaultWorkers } from '../src-main/core/parallel/threads';
 import { pruneModel } from '../src-main/core/export/prune';
 import { evaluate, evaluateSaved, randomPolicyDecisions, trainAgent, trainStatic, type EvalResult, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
@@ -61,6 +64,17 @@ const OUT = {
   transferScratchDynamic: path.join(WORK, 'transfer-scratch-dynamic'),
 };
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
+/** Processes `--part all` runs at once (main, transfer, large). */
+const ALL_PARTS = 3;
+/**
+ * Data-parallel worker threads per training process (`--workers N`): by default every core, shared among the
+ * processes that run at once (`all`: a third each, at least 1), so the run uses the whole machine.
+ */
+const workers = process.argv.includes('--workers')
+  ? checkWorkers(Number(process.argv[process.argv.indexOf('--workers') + 1]), '--workers')
+  : part === 'all'
+    ? Math.max(1, Math.floor(defaultWorkers() / ALL_PARTS))
+    : defaultWorkers();
 
 const E = {
   staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 20),
@@ -136,8 +150,8 @@ function progress(label: string) {
 /** `sourceDepth`: a pruned model's original depth, the FLOP fraction's reference (default: the model's own). */
 async function testScores(dir: string, data: Dataset, dynamic: boolean, sourceDepth?: number) {
   const { model, meta } = await loadModel(dir);
-  const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true });
-  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true }) : null;
+  const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
+  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers }) : null;
   model.dispose();
   // FLOPs against the unpruned backbone's, gates counted when they run.
   const fullConfig = { ...model.config, depth: sourceDepth ?? (meta.sourceDepth as number | undefined) ?? model.depth };
@@ -168,7 +182,7 @@ async function stageStatic(name: string, out: string, data: Dataset, epochs: num
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
   const { record: recorded, sourceDepth, ...trainExtra } = extra;
-  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -189,7 +203,7 @@ interface AgentStage {
 async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward, variation = {} }: AgentStage) {
   if (await exists(path.join(out, 'DONE'))) return;
   const t0 = Date.now();
-  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'agent', alpha, reward, epochs, newHead, variation, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -347,11 +361,12 @@ async function pairedComparison(data: Dataset) {
 async function runAllParts(): Promise<void> {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const parts = ['main', 'transfer', 'large'];
+  if (parts.length !== ALL_PARTS) throw new Error('ALL_PARTS must count the parts run at once');
   const codes = await Promise.all(
     parts.map(
       (p) =>
         new Promise<number>((resolve) => {
-          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p], { stdio: ['ignore', 'inherit', 'inherit'] });
+          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p, '--workers', String(workers)], { stdio: ['ignore', 'inherit', 'inherit'] });
           child.on('error', () => resolve(1));
           child.on('exit', (code) => resolve(code ?? 1));
         }),
