@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { defaultMeta, forwardDynamic, loadModel, saveModel, ViT } from '../../src-main/core/model';
-import { namedGrads } from '../../src-main/core/train/loop';
+import { namedGrads } from '../../src-main/core/train/named-grads';
 import { smoothedCrossEntropy, trainAgent, trainStatic } from '../../src-main/core/train';
 import { Rng } from '../../src-main/core/util/rng';
 import { randomImages, smallConfig } from '../model/helpers';

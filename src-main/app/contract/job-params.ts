@@ -34,6 +34,8 @@ const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
 const samples = z.int().min(1).max(10_000_000);
 const modelName = z.string().min(1).max(120);
+/** Worker threads, one core each; default every core (the benchmark: 1, its single-stream mode). */
+const workers = z.int().min(1).max(256).optional();
 /** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
 const trainingData = {
   /** Use only this many training images. */
@@ -56,6 +58,7 @@ export const TrainParams = z.strictObject({
   layerDrop: z.number().min(0).max(0.9).default(0),
   ...trainingData,
   seed,
+  workers,
   /** Display name of the produced model. */
   name: modelName.optional(),
 });
@@ -73,6 +76,7 @@ export const AgentParams = z.strictObject({
   learningRate: learningRate.optional(),
   ...trainingData,
   seed,
+  workers,
   name: modelName.optional(),
 });
 
@@ -82,6 +86,7 @@ export const EvalParams = z.strictObject({
   split: z.enum(['train', 'val', 'test']).default('test'),
   batchSize: batchSize.optional(),
   maxSamples: samples.optional(),
+  workers,
 });
 
 export const BenchParams = z.strictObject({
@@ -101,6 +106,8 @@ export const BenchParams = z.strictObject({
    */
   backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   adapter: z.enum(['hardware', 'software']).optional(),
+  /** More than 1 (with a model): the throughput mode, that many streams at once. */
+  workers,
 });
 
 export const SearchParams = z.strictObject({
@@ -121,6 +128,7 @@ export const SearchParams = z.strictObject({
   /** Gate biases range over [-biasRange, biasRange]. */
   biasRange: z.number().positive().max(100).default(4),
   seed,
+  workers,
 });
 
 export const ExportParams = z.strictObject({

@@ -10,12 +10,13 @@ import { isPresetName } from '../../core/model/config';
 import { intList, UsageError, type FlagValues } from '../args';
 import { defineCommand } from '../command';
 import { table, type CliIO } from '../output';
+import { workersOf } from '../workers';
 
 const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
 export const command = defineCommand(
-  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D]) [--batch 1,8,32,128,256] [--backends wasm,webgpu] [--json] [--out FILE]',
+  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D] [--workers N]) [--batch 1,8,32,128,256] [--backends wasm,webgpu] [--json] [--out FILE]',
   {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
@@ -31,6 +32,7 @@ export const command = defineCommand(
     seed: { type: 'number', help: 'seed', default: 0 },
     interval: { type: 'number', help: 'telemetry sampling interval in ms (--model)', default: 250 },
     out: { type: 'string', help: 'also write the JSON result to this file' },
+    workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
   async ({ flags }, io) => {
     const adapter = flags.adapter as AdapterKind;
@@ -90,6 +92,17 @@ async function benchOnce(flags: FlagValues, batches: number[], io: CliIO): Promi
             : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
         ),
       );
+  } else if (typeof flags.model === 'string' && workersOf(flags, backend.name) > 1) {
+    const { runThroughputBench } = await import('../../core/bench/throughput-bench');
+    const r = await runThroughputBench({
+      model: flags.model, dataset: flags.dataset as string | undefined, split: String(flags.split) as 'test' | 'val', batches,
+      secondsPerBatch: Number(flags.seconds), workers: workersOf(flags, backend.name), onProgress: (f, m) => bar.update(f, m),
+    });
+    bar.done();
+    result = r;
+    human = () =>
+      `backend ${backend.name}; mode throughput: ${r.workers} streams at once\n` +
+      table(['batch', 'static img/s', 'dynamic img/s'], r.batches.map((b) => [b.batchSize, fmt(b.static.imagesPerSec), fmt(b.dynamic?.imagesPerSec)]));
   } else if (typeof flags.model === 'string') {
     const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
     const r = await runModelBench({

@@ -6,6 +6,7 @@ import { datasetFor, loadForInference } from '../../core/model';
 import { evaluate } from '../../core/train';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { table } from '../output';
 
 export const command = defineCommand(
@@ -17,18 +18,19 @@ export const command = defineCommand(
     static: { type: 'boolean', help: 'run every layer (the static path) instead of the gates' },
     limit: { type: 'number', help: 'evaluate only the first N images' },
     'allow-incomplete': { type: 'boolean', help: 'evaluate a model whose training has not finished (its best-so-far weights)' },
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
-    await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
+    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
     const { model, meta, inference } = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
     const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
     const data = await loadDatasetForModel(dir, meta.validationSplit, name);
     const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
     const bar = io.progress('eval');
     const r = await evaluate(model, data[split], data.info, {
-      mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+      mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, workers: workersOf(flags, backend.name), onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
     });
     bar.done();
     model.dispose();

@@ -17,6 +17,7 @@ import { writeFileAtomic } from '../../core/util/atomic';
 import { CancelledError } from '../../core/util/cancel';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { table, type CliIO } from '../output';
 
 /** A search recorded as a workspace run, written directly (the search runs in this process). */
@@ -104,6 +105,7 @@ export const command = defineCommand(
     seed: { type: 'number', help: 'seed of the search', default: 0 },
     'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
     out: { type: 'string', help: 'also write the result JSON to this file' },
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
@@ -133,6 +135,7 @@ export const command = defineCommand(
         { ...opts, run: run?.id ?? null },
         {
           signal: cancelOnSigint(io),
+          workers: workersOf(flags, backend.name),
           onProgress(fraction, message) {
             bar.update(fraction, message);
             if (run && Date.now() - lastWrite > 1000) {

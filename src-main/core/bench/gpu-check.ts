@@ -21,7 +21,7 @@ import { ViT } from '../model/vit';
 import { hardwareInventory, type HardwareInventory } from '../telemetry/inventory';
 import { TelemetrySampler, type TelemetrySummary } from '../telemetry/sampler';
 import { AdamW, clipByGlobalNorm } from '../train/adamw';
-import { namedGrads } from '../train/loop';
+import { namedGrads } from '../train/named-grads';
 import { smoothedCrossEntropy } from '../train/static';
 import { Rng } from '../util/rng';
 import { runExecutorBench, type ExecutorBenchBatch } from './executor-bench';

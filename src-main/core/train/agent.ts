@@ -15,19 +15,13 @@
  * teacher (distill.ts), a curriculum (curriculum.ts), consolidation epochs (gates frozen and greedy, backbone
  * fine-tuned on the paths they choose), FLOP-proportional reward costs; undiscounted returns are gamma = 1.
  */
-import * as tf from '@tensorflow/tfjs';
-import { backendInfo, readsSyncCheaply } from '../backend';
+import { backendInfo } from '../backend';
 import { checkValidationSplit, type Dataset } from '../data';
 import { loadModel, type ModelMeta } from '../model/io';
-import { isAgentVariable, isDecayed } from '../model/params';
-import { AdamW, clipByGlobalNorm } from './adamw';
+import type { AgentStepPlan } from './agent-step';
 import { evaluate } from './evaluate';
-import { namedGrads, runLoop } from './loop';
-import { curriculumForceRun } from './curriculum';
-import { distillationLoss } from './distill';
-import { advantages, agentLosses, discountedReturns, replayUniforms, rewardScores, rewards } from './rl';
-import { learningRate } from './schedule';
-import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
+import { runLoop } from './loop';
+import { datasetMeta, type TrainResult } from './static';
 import type { AdvantageMode, RewardMode, TrainHooks } from './types';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
@@ -129,21 +123,11 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const rewardMode = opts.reward ?? 'confidence';
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
-  const all = model.variables();
-  const agentVars = new Map([...all].filter(([n]) => isAgentVariable(n)));
-  const backboneVars = new Map([...all].filter(([n]) => !isAgentVariable(n)));
-  const agentOpt = new AdamW(agentVars, () => false, { weightDecay: 0 });
-  const backboneOpt = new AdamW(backboneVars, isDecayed, { weightDecay: 0.05 });
   const agentSchedule = { peakLr: opts.agentLr ?? 1e-3, minLr: (opts.agentLr ?? 1e-3) / 10, warmupSteps: Math.ceil(totalSteps / 50), totalSteps };
   const backboneSchedule = { peakLr: opts.backboneLr ?? 1e-4, minLr: 1e-6, warmupSteps: Math.ceil(allSteps / 20), totalSteps: allSteps };
   const rewardCostMode = opts.rewardCosts ?? 'model';
   const rewardCosts = rewardCostMode === 'flops' ? layerCosts({ depth: L, costs: 'uniform' }) : model.costs;
   const distill = opts.distill ? { weight: opts.distill.weight, temperature: opts.distill.temperature ?? 2, teacher: opts.distill.teacher ?? opts.from } : null;
-  const teacher = distill ? (await loadModel(distill.teacher)).model : null;
-  if (teacher && (teacher.config.numClasses !== K || teacher.config.imageSize !== model.config.imageSize)) {
-    teacher.dispose();
-    throw new Error(`${distill!.teacher}: the teacher must take the student's images and classes`);
-  }
   const trainBackbone = !opts.freezeBackbone;
   // What described the model it starts from as an export (the point's gate bias, its kept layers, the export
   // record) does not describe the new one: its gates are trained anew and run unbiased. agent.from keeps the lineage.
@@ -162,112 +146,20 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
       from: opts.from, seed, backend: backendInfo()?.name ?? null, adapter: backendInfo()?.adapter ?? null, ...opts.provenance,
     },
   };
-  const optimizers: Record<string, AdamW> = trainBackbone ? { agent: agentOpt, backbone: backboneOpt } : { agent: agentOpt };
-  try {
-    const result = await runLoop({
-      model, meta, data: opts.data, epochs: opts.epochs + consolidationEpochs, batchSize: bs, seed, augment: opts.augment ?? true,
-      optimizers, out: opts.out, hooks,
-      step: async ({ x, y, step, rng }) => {
-        const B = y.length;
-        const consolidating = step >= totalSteps;
-        // Drawn in consolidation too, so the random stream does not depend on where the agent's epochs end.
-        const drawn = rng.uniforms(B * L);
-        // Greedy paths in consolidation: u = 1/2 runs a layer exactly when pi(run) > 1/2, as the executor does.
-        let uniforms = consolidating ? drawn.fill(0.5) : drawn;
-        const forceRun = curriculumForceRun(L, step, curriculumSteps);
-        const entropyCoef = entropy0 * Math.max(0, 1 - step / Math.max(1, totalSteps));
-        // Rewards need the sampled actions and the prediction on the host before the losses exist. The CPU
-        // backends read them mid-graph (reading does not cut the tape). A GPU cannot (its reads are
-        // asynchronous): there a forward without the tape samples and is read, and the taped forward
-        // replays the same actions.
-        let rollout: { logits: ArrayLike<number>; actions: ArrayLike<number>; values: ArrayLike<number> } | null = null;
-        if (!readsSyncCheaply()) {
-          const out = tf.tidy(() => {
-            const { logits, actions, values } = model.forwardDynamicTrain(x, uniforms, forceRun);
-            return { logits, actions, values };
-          });
-          const [logits, actions, values] = await Promise.all([out.logits.data(), out.actions.data(), out.values.data()]);
-          tf.dispose(out);
-          rollout = { logits, actions, values };
-          uniforms = replayUniforms(actions, B, L);
-        }
-        let actions: ArrayLike<number> = [];
-        let correct: Int32Array = new Int32Array(0);
-        let r: Float32Array = new Float32Array(0);
-        const names: string[] = [];
-        const scalars = tf.tidy(() => {
-          const vars = consolidating ? backboneVars : trainBackbone ? all : agentVars;
-          const teacherLogits = teacher ? teacher.forwardStatic(x) : null;
-          const parts: tf.Scalar[] = []; // read once after the step, under `names`
-          const report = (name: string, t: tf.Scalar) => {
-            names.push(name);
-            parts.push(tf.keep(t)); // past the gradient scope, which disposes what its function made
-          };
-          const { grads } = namedGrads(() => {
-            const out = model.forwardDynamicTrain(x, uniforms, forceRun);
-            const host = rollout ?? { logits: out.logits.dataSync(), actions: out.actions.dataSync(), values: out.values.dataSync() };
-            actions = host.actions;
-            correct = Int32Array.from(rewardScores(host.logits, y, K, 'correct'));
-            r = rewards(rewardMode === 'correct' ? correct : rewardScores(host.logits, y, K, rewardMode), host.actions, rewardCosts, alpha);
-            let loss = tf.scalar(0);
-            if (!consolidating) {
-              const G = discountedReturns(r, L, gamma);
-              const { advantage, valueTarget } = advantages(G, host.values, L, mode);
-              // A layer the curriculum forced to run was not the agent's choice: no policy gradient for it.
-              if (forceRun) for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) if (forceRun[l]) advantage[b * L + l] = 0;
-              const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, advantage, valueTarget);
-              loss = policy.add(value.mul(valueWeight)).sub(entropy.mul(entropyCoef));
-              report('policyLoss', policy);
-              report('valueLoss', value);
-              report('entropy', entropy);
-            }
-            if (trainBackbone) {
-              const ce = smoothedCrossEntropy(out.logits, y, smoothing);
-              report('ceLoss', ce);
-              loss = loss.add(ce);
-              if (distill && teacherLogits) {
-                const kl = distillationLoss(out.logits, teacherLogits, distill.temperature);
-                report('distillLoss', kl);
-                loss = loss.add(kl.mul(distill.weight));
-              }
-            }
-            report('loss', loss as tf.Scalar); // what is optimised, entropy bonus included
-            return loss as tf.Scalar;
-          }, vars);
-          const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
-          const backboneGrads = new Map([...grads].filter(([n]) => !isAgentVariable(n)));
-          if (!consolidating) agentOpt.apply(clipByGlobalNorm(agentGrads, clip).grads, learningRate(agentSchedule, step));
-          if (trainBackbone) backboneOpt.apply(clipByGlobalNorm(backboneGrads, clip).grads, learningRate(backboneSchedule, step));
-          const stacked = tf.stack(parts) as tf.Tensor1D;
-          tf.dispose(parts);
-          return stacked;
-        });
-        // One read after the step's work is queued: nothing waits for the device mid-step.
-        const values = await scalars.data();
-        scalars.dispose();
-        const parts = Object.fromEntries(names.map((n, i) => [n, values[i]])) as { loss: number } & Record<string, number>;
-        let executed = 0;
-        for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) executed += actions[b * L + l] * model.costs[l];
-        const totalCost = model.costs.reduce((a, c) => a + c, 0);
-        const meanReward = r.reduce((a, c) => a + c, 0) / B;
-        return {
-          ...parts,
-          accuracy: correct.reduce((a, c) => a + c, 0) / B,
-          executedCost: executed / (B * totalCost),
-          reward: meanReward,
-        };
-      },
-      validate: async () => {
-        const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
-        const reward = r.accuracy - alpha * r.meanExecutedCost * model.costs.reduce((a, c) => a + c, 0);
-        // Best = highest validation reward: the agent's own objective, not accuracy alone.
-        return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
-      },
-    });
-    return { ...result, out: opts.out, model, meta };
-  } finally {
-    agentOpt.dispose();
-    backboneOpt.dispose();
-    teacher?.dispose();
-  }
+  const plan: AgentStepPlan = {
+    kind: 'agent', alpha, gamma, entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, rewardCosts,
+    labelSmoothing: smoothing, clipNorm: clip, trainBackbone, agentSchedule, backboneSchedule, agentSteps: totalSteps,
+    curriculumSteps, distill,
+  };
+  const result = await runLoop({
+    model, meta, data: opts.data, epochs: opts.epochs + consolidationEpochs, batchSize: bs, seed, augment: opts.augment ?? true,
+    plan, out: opts.out, hooks,
+    validate: async () => {
+      const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
+      const reward = r.accuracy - alpha * r.meanExecutedCost * model.costs.reduce((a, c) => a + c, 0);
+      // Best = highest validation reward: the agent's own objective, not accuracy alone.
+      return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
+    },
+  });
+  return { ...result, out: opts.out, model, meta };
 }
