@@ -34,7 +34,9 @@ export type ExecutorBenchBatch = { batchSize: number; meanExecutedLayers?: numbe
 
 export interface ExecutorBenchResult {
   kind: 'executor';
-  backend: BackendInfo | null;
+  /** The backend's name; backendInfo says why faster ones were not used (core/results.ts BenchResultSchema). */
+  backend: string | null;
+  backendInfo: BackendInfo | null;
   config: ViTConfig;
   preset: PresetName;
   keep: number;
@@ -81,5 +83,5 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
     model.dispose();
   }
   opts.onProgress?.(1, 'done');
-  return { kind: 'executor', backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
+  return { kind: 'executor', backend: backend?.name ?? null, backendInfo: backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
 }

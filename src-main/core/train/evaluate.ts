@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
+import type { EvalStats } from '../results';
 import { throwIfCancelled } from '../util/cancel';
 import { keepIndex } from '../model/keep-mask';
 
@@ -23,22 +24,8 @@ export interface EvalOptions {
   keepPerSample?: boolean;
 }
 
-export interface EvalResult {
-  images: number;
-  accuracy: number;
-  /** Mean executed layer cost as a fraction of the total layer cost (1.0 for a static model). */
-  meanExecutedCost: number;
-  meanExecutedLayers: number;
-  /** histogram[k] = number of images that ran exactly k layers, k = 0..L. */
-  executedLayersHistogram: number[];
-  /** Fraction of images that ran layer l. */
-  layerRates: number[];
-  /** classLayerRates[k][l] = fraction of class-k images that ran layer l. */
-  classLayerRates: number[][];
-  /** Accuracy per class. */
-  classAccuracy: number[];
-  perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array };
-}
+/** What evaluate() measures (core/results.ts), with each image's executed layers when asked. */
+export type EvalResult = EvalStats & { perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array } };
 
 export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
   const L = model.depth;
