@@ -38,6 +38,7 @@ const CASES: Record<string, Case> = {
     other: {
       model: DYNAMIC, dataset: 'cifar10', alpha: '3', gamma: '0.5', epochs: '1', out: '/tmp/other', 'batch-size': '32', 'agent-lr': '0.01',
       'backbone-lr': '0.001', entropy: '0.1', advantage: 'reference', reward: 'correct', 'freeze-backbone': null, 'new-head': null,
+      distill: '0.5', 'distill-temperature': '3', 'curriculum-epochs': '1', 'consolidation-epochs': '1', 'reward-costs': 'flops',
       classes: '0,1', limit: '128', seed: '5', resume: null, 'checkpoint-every': '50', backend: 'cpu',
     },
   },

@@ -41,7 +41,7 @@ describe('ViT search', () => {
     expect(r.knee!).toBeLessThan(r.front.length);
     for (const i of r.highTradeoff) expect(i).toBeLessThan(r.front.length);
     expect(r).toMatchObject({ alpha: 0.5, alphaSource: 'model', objective: 'accuracy', pop: 8, gens: 4, seed: 3, backend: 'wasm' });
-    expect(r.splits).toEqual({ val: { images: 48, of: 64 }, test: { images: 64, of: 64 } });
+    expect(r.splits).toEqual({ val: { images: 48, of: 64, split: null }, test: { images: 64, of: 64 } });
     expect(r.generations.map((g) => g.generation)).toEqual([0, 1, 2, 3, 4]);
     expect(r.evaluations).toBe(8 * 5);
     expect(r.uniqueEvaluations + r.cacheHits).toBe(r.evaluations);

@@ -32,6 +32,8 @@ const seed = z.int().min(0).max(2 ** 31 - 1).default(0);
 /** The tensor backend the job runs on: auto picks the fastest that works here (core/backend.ts). */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 const backend = z.enum(BACKEND_CHOICES).default('auto');
+/** The per-layer costs the agent's reward charges: the model's costs, or FLOP-proportional (1/L each). */
+export const REWARD_COSTS = ['model', 'flops'] as const;
 /** Keep only these class indices, relabelled 0..k-1. */
 const classes = z.array(z.int().min(0).max(100_000)).min(2).max(1000).optional();
 const epochs = z.int().min(1).max(10_000);
@@ -93,6 +95,15 @@ export const AgentParams = z.strictObject({
   entropy: z.number().min(0).max(10).optional(),
   /** Train the agent only; the backbone stays as it is. */
   freezeBackbone: z.boolean().default(false),
+  /** Weight of a distillation KL term from the starting model run with every layer (absent: off). */
+  distill: z.number().min(0).max(100).optional(),
+  /** Temperature of the distillation term. */
+  distillTemperature: z.number().positive().max(100).default(2),
+  /** Over these first epochs the agent decides 1 .. all of the last layers; the others run. */
+  curriculumEpochs: z.int().min(0).max(10_000).default(0),
+  /** Epochs after the agent's with the gates frozen and greedy, fine-tuning the backbone on their paths. */
+  consolidationEpochs: z.int().min(0).max(10_000).default(0),
+  rewardCosts: z.enum(REWARD_COSTS).default('model'),
   /** A fresh classifier head for the dataset's classes (transfer); default: when the dataset is not the model's. */
   newHead: z.boolean().optional(),
   classes,

@@ -86,20 +86,22 @@ const agent = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend(p.backend);
-    const [{ loadDataset }, core, io] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
     ]);
     const from = ctx.modelDir(p.model);
     const { meta } = await io.readModelMeta(from);
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName, dataOptions(p));
+    const data = await loadDatasetForModel(from, meta.validationSplit, datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
         data, from, newHead: p.newHead ?? datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward,
         advantage: p.advantage, epochs: p.epochs, batchSize: p.batchSize, agentLr: p.learningRate, backboneLr: p.backboneLr, entropy: p.entropy,
         freezeBackbone: p.freezeBackbone, seed: p.seed, out: ctx.outputModelDir, provenance: { params: p },
+        ...(p.distill !== undefined ? { distill: { weight: p.distill, temperature: p.distillTemperature } } : {}),
+        curriculumEpochs: p.curriculumEpochs, consolidationEpochs: p.consolidationEpochs, rewardCosts: p.rewardCosts,
       },
       trainHooks(ctx, p.checkpointEvery),
     );
@@ -122,8 +124,8 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend(p.backend);
-    const [{ loadDataset }, core, io, { loadForInference }] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io, { loadForInference }] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
       import('../../core/model/inference'),
@@ -131,7 +133,7 @@ const evaluate = defineKind({
     // As its metadata says it runs: an exported point with its own gate bias, costed against the original model.
     const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model), { allowIncomplete: p.allowIncomplete });
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName);
+    const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
     const mode = p.static ? 'static' : meta.kind;
     const r = await core.evaluate(model, data[p.split], data.info, {
       mode,

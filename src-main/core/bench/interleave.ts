@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { throwIfCancelled } from '../util/cancel';
+import { forwardMemory } from './forward-memory';
 import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
@@ -34,12 +35,7 @@ export interface InterleaveOptions {
 export type ForwardPath = () => tf.Tensor;
 
 async function measurePeak(f: ForwardPath): Promise<number> {
-  const info = await tf.profile(() => {
-    const y = f();
-    y.dataSync();
-    y.dispose();
-  });
-  return info.peakBytes;
+  return (await forwardMemory(f)).peakBytes;
 }
 
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendInfo } from '../backend';
-import { loadDataset, normalizeBatch, type Dataset } from '../data';
+import { loadDatasetForModel, normalizeBatch, type Dataset } from '../data';
 import { inferenceOf, runDynamic, type Inference } from '../model/inference';
 import { flopCounts, idealSpeedup, paramCounts } from '../model/flops';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
@@ -129,7 +129,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const staticLoaded = opts.staticModel ? await loadModel(opts.staticModel) : null;
   const baseline = staticLoaded?.model ?? model;
   const datasetName = datasetFor(opts.model, meta, opts.dataset, '--dataset');
-  const data: Dataset = await loadDataset(datasetName);
+  const data: Dataset = await loadDatasetForModel(opts.model, meta.validationSplit, datasetName);
   const split = data[opts.split ?? 'test'];
   if (split.height !== model.config.imageSize || split.channels !== model.config.channels) {
     throw new Error(`${datasetName}: images are ${split.height}px x ${split.channels} channels; the model takes ${model.config.imageSize}px x ${model.config.channels}`);

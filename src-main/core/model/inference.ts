@@ -32,9 +32,12 @@ export function inferenceOf(model: ViT, meta?: ModelMeta): Inference {
   };
 }
 
-/** Greedy dynamic inference as the model's metadata says. [B, H, W, C] -> logits [B, K] and the KeepMask run. */
-export function runDynamic(model: ViT, images: tf.Tensor4D, inference: Inference): DynamicInferOutput {
-  return forwardDynamic(model, images, { bias: inference.bias, pruned: inference.pruned });
+/**
+ * Greedy dynamic inference as the model's metadata says. [B, H, W, C] -> logits [B, K] and the KeepMask run.
+ * `forced` (a KeepMask, [B*L]) replaces the gates' decisions: a control policy such as a random one.
+ */
+export function runDynamic(model: ViT, images: tf.Tensor4D, inference: Inference, forced?: Uint8Array): DynamicInferOutput {
+  return forwardDynamic(model, images, { bias: inference.bias, pruned: inference.pruned, ...(forced ? { keep: forced } : {}) });
 }
 
 /** Loads a saved model with how it runs. */

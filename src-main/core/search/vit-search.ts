@@ -28,7 +28,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
-import { loadDataset, type Dataset } from '../data';
+import { checkValidationSplit, loadDatasetForModel, type Dataset, type ValidationSplit } from '../data';
 import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
@@ -47,7 +47,7 @@ export const SEARCH_RESULT_SCHEMA_VERSION = 1;
 export interface VitSearchOptions {
   /** Model folder (model.json + weights.bin); a dynamic model, whose gates the biases shift. */
   model: string;
-  /** The data, already loaded (tests); default: loadDataset(dataset ?? the model's dataset). */
+  /** The data, already loaded (tests); default: the model's dataset with its own validation split (loadDatasetForModel). */
   data?: Dataset;
   /** Dataset name; default the one recorded in the model. */
   dataset?: string;
@@ -136,7 +136,8 @@ export interface VitSearchResult {
   depth: number;
   costs: number[];
   dataset: { name: string; source: string; classNames: string[] };
-  splits: { val: { images: number; of: number }; test: { images: number; of: number } };
+  /** val.split: the held-out images the genomes were scored on (the model's own, data/validation-split.ts). */
+  splits: { val: { images: number; of: number; split: ValidationSplit | null }; test: { images: number; of: number } };
   /** The unpruned dynamic model (zero bias): test accuracy and executed cost, plus its validation numbers. */
   baseline: {
     accuracy: number;
@@ -262,7 +263,8 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
     const datasetName = opts.data?.info.name ?? datasetFor(modelDir, meta, opts.dataset, 'a dataset');
     progress(0, `loading ${datasetName}`);
-    const data = opts.data ?? (await loadDataset(datasetName));
+    const data = opts.data ?? (await loadDatasetForModel(modelDir, meta.validationSplit, datasetName));
+    checkValidationSplit(modelDir, meta.validationSplit, data);
     checkDataFits(data, model, modelDir);
     if (data.val.count === 0) throw new Error(`dataset "${datasetName}" has an empty validation split; the search needs held-out images`);
     if (data.test.count === 0) throw new Error(`dataset "${datasetName}" has an empty test split`);
@@ -383,7 +385,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       depth: L,
       costs: model.costs,
       dataset: { name: data.info.name, source: data.info.source, classNames: data.info.classNames },
-      splits: { val: { images: valImages, of: data.val.count }, test: { images: testImages, of: data.test.count } },
+      splits: { val: { images: valImages, of: data.val.count, split: data.valSplit ?? null }, test: { images: testImages, of: data.test.count } },
       baseline: {
         accuracy: baselineTest.accuracy,
         meanExecutedCost: baselineTest.meanExecutedCost,

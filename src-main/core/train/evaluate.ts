@@ -22,6 +22,11 @@ export interface EvalOptions {
   onProgress?(done: number, total: number): void;
   /** Keep each image's executed-layer row and prediction (for the gallery). */
   keepPerSample?: boolean;
+  /**
+   * Dynamic mode only: forced decisions for the whole split instead of the gates, a KeepMask ([n*L] sample-major, 1 = run)
+   * (a control policy such as random-policy.ts; the executor's `keep`).
+   */
+  decisions?: Uint8Array;
 }
 
 /** What evaluate() measures (core/results.ts), with each image's executed layers when asked. */
@@ -33,6 +38,9 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
   if (n === 0) throw new Error(`${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`);
+  if (opts.decisions && (opts.mode !== 'dynamic' || opts.decisions.length < n * L)) {
+    throw new Error(`forced decisions need dynamic mode and ${n} x ${L} entries, got ${opts.mode} mode and ${opts.decisions.length}`);
+  }
   let correct = 0;
   let costSum = 0;
   let layerSum = 0;
@@ -54,7 +62,9 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     let executed: Uint8Array;
     let logits: tf.Tensor2D;
     if (opts.mode === 'dynamic') {
-      ({ logits, executed } = runDynamic(model, x, inference));
+      // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+      const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+      ({ logits, executed } = runDynamic(model, x, inference, forced));
     } else {
       logits = model.forwardStatic(x);
       executed = new Uint8Array(size * L).fill(1);

@@ -99,6 +99,7 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
   const meta: ModelMeta = {
     ...defaultMeta(model, 'static'),
     dataset: datasetMeta(opts.data),
+    validationSplit: opts.data.valSplit,
     preset: opts.preset,
     training: {
       kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay: opts.weightDecay ?? 0.05,

@@ -58,6 +58,9 @@ export interface TrainHooks {
 export const REWARD_MODES = ['correct', 'confidence'] as const;
 export type RewardMode = (typeof REWARD_MODES)[number];
 
-/** The policy gradient's advantage: 'baseline' (ours, G - V) or 'reference' (the thesis); see rl.ts `advantages`. */
+/**
+ * The policy gradient's advantage: 'baseline' (ours, G - V, batch-scaled) or 'reference' (the thesis: standardised
+ * returns less the value head's estimate); see rl.ts `advantages`.
+ */
 export const ADVANTAGE_MODES = ['baseline', 'reference'] as const;
 export type AdvantageMode = (typeof ADVANTAGE_MODES)[number];
