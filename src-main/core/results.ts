@@ -56,13 +56,15 @@ export type EvalResult = z.infer<typeof EvalResultSchema>;
 
 // ---------------------------------------------------------------- bench
 
-export const BenchSideSchema = z.looseObject({ imagesPerSec: num, p50Ms: num, p95Ms: num, peakBytes: num });
+/** One path at one batch size; the throughput mode measures images per second only. */
+export const BenchSideSchema = z.looseObject({ imagesPerSec: num, p50Ms: num.optional(), p95Ms: num.optional(), peakBytes: num.optional() });
 export type BenchSide = z.infer<typeof BenchSideSchema>;
 
 export const BenchBatchSchema = z.looseObject({
   batchSize: z.int(),
   static: BenchSideSchema.optional(),
-  dynamic: BenchSideSchema.optional(),
+  /** null in the throughput mode of a static model (it has no dynamic path). */
+  dynamic: BenchSideSchema.nullable().optional(),
   speedup: num.optional(),
   idealSpeedup: num.optional(),
   efficiency: num.optional(),
@@ -94,9 +96,16 @@ export type TelemetrySample = z.infer<typeof TelemetrySampleSchema>;
 
 const SourceStatusSchema = z.looseObject({ available: z.boolean(), sources: z.array(z.string()).optional(), reason: z.string().nullable() });
 
-/** Both benchmarks' result.json: the executor benchmark (`kind: executor`) and static versus dynamic (`model`). */
+/**
+ * Every benchmark's result.json: the executor benchmark (`kind: executor`), static versus dynamic (`model`), and
+ * the throughput mode (`throughput`: N streams at once).
+ */
 export const BenchResultSchema = z.looseObject({
-  kind: z.enum(['executor', 'model']),
+  kind: z.enum(['executor', 'model', 'throughput']),
+  /** How the numbers were taken: one stream in one thread (absent in results older than the mode), or N streams at once. */
+  mode: z.enum(['single-stream', 'throughput']).optional(),
+  /** Throughput mode: the streams (worker threads) that ran at once. */
+  workers: z.int().optional(),
   /** The tfjs backend's name; backendInfo has why faster ones were not used. */
   backend: z.string().nullable(),
   backendInfo: z.looseObject({ name: z.string(), notUsed: z.array(z.object({ backend: z.string(), reason: z.string() })) }).nullable(),

@@ -27,3 +27,10 @@ export type {
 export const asEval = (doc: Record<string, unknown>): EvalResult => parseResult(EvalResultSchema, doc, 'evaluation');
 export const asBench = (doc: Record<string, unknown>): BenchResult => parseResult(BenchResultSchema, doc, 'benchmark');
 export const asSearch = (doc: Record<string, unknown>): SearchResult => parseResult(SearchResultSchema, doc, 'search');
+
+/** Which benchmark mode a result's numbers come from, in words. */
+export function benchMode(r: Pick<BenchResult, 'mode' | 'workers'>): string {
+  return r.mode === 'throughput'
+    ? `throughput: ${r.workers ?? '?'} streams at once, one per core (images per second of the whole machine; latency is not measured)`
+    : 'single stream: one batch at a time in one thread (latency per batch; images per second of one core on the CPU engine)';
+}

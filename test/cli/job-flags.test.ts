@@ -29,7 +29,7 @@ const CASES: Record<string, Case> = {
     other: {
       dataset: 'cifar10', preset: 'tiny', epochs: '2', out: '/tmp/other', 'batch-size': '32', lr: '0.002', 'weight-decay': '0.1',
       'label-smoothing': '0', 'layer-drop': '0.2', 'no-augment': null, seed: '5', limit: '128', classes: '0,1', resume: null,
-      'checkpoint-every': '50', backend: 'cpu',
+      'checkpoint-every': '50', backend: 'cpu', workers: '2',
     },
   },
   agent: {
@@ -38,7 +38,7 @@ const CASES: Record<string, Case> = {
     other: {
       model: DYNAMIC, dataset: 'cifar10', alpha: '3', gamma: '0.5', epochs: '1', out: '/tmp/other', 'batch-size': '32', 'agent-lr': '0.01',
       'backbone-lr': '0.001', entropy: '0.1', advantage: 'reference', reward: 'correct', 'freeze-backbone': null, 'new-head': null,
-      distill: '0.5', 'distill-temperature': '3', 'curriculum-epochs': '1', 'consolidation-epochs': '1', 'reward-costs': 'flops',
+      distill: '0.5', 'distill-temperature': '3', 'curriculum-epochs': '1', 'consolidation-epochs': '1', 'reward-costs': 'flops', workers: '2',
       classes: '0,1', limit: '128', seed: '5', resume: null, 'checkpoint-every': '50', backend: 'cpu',
     },
   },
@@ -46,7 +46,7 @@ const CASES: Record<string, Case> = {
     load: () => import('../../src-main/cli/commands/eval'),
     base: ['--model', DYNAMIC],
     other: {
-      model: STATIC, dataset: 'mnist', split: 'val', static: null, limit: '100', 'batch-size': '64', gallery: null, 'allow-incomplete': null, backend: 'cpu',
+      model: STATIC, dataset: 'mnist', split: 'val', static: null, limit: '100', 'batch-size': '64', gallery: null, 'allow-incomplete': null, backend: 'cpu', workers: '2',
     },
   },
   'bench --model': {
@@ -56,7 +56,7 @@ const CASES: Record<string, Case> = {
       // --random switches to the executor benchmark; --preset and --keep are its knobs (checked below).
       random: null, preset: null, keep: null,
       model: STATIC, 'static-model': STATIC, dataset: 'mnist', split: 'val', batch: '1,2', seconds: '1', images: '64', seed: '5', interval: '100',
-      out: null, backend: 'cpu',
+      out: null, backend: 'cpu', workers: '2',
     },
   },
   search: {
@@ -64,7 +64,7 @@ const CASES: Record<string, Case> = {
     base: ['--model', DYNAMIC],
     other: {
       model: STATIC, dataset: 'mnist', pop: '8', gens: '2', 'val-images': '100', 'test-images': '100', alpha: '2', objective: 'reward', latency: null,
-      'bias-range': '2', seed: '5', 'batch-size': '64', out: null, backend: 'cpu',
+      'bias-range': '2', seed: '5', 'batch-size': '64', out: null, backend: 'cpu', workers: '2',
     },
   },
 };

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES } from '../../core/search/vit-objective';
-import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/types';
+import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/modes';
 
 /** A run id: lower-case letters, digits and '-' (e.g. `train-20250101-120000-ab12`). Never a path. */
 export const RunIdSchema = z
@@ -41,6 +41,8 @@ const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
 const samples = z.int().min(1).max(10_000_000);
 const modelName = z.string().min(1).max(120);
+/** Worker threads, one core each; default every core (the benchmark: 1, its single-stream mode). */
+const workers = z.int().min(1).max(256).optional();
 /** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
 const trainingData = {
   /** Use only this many training images. */
@@ -71,6 +73,7 @@ export const TrainParams = z.strictObject({
   ...trainingData,
   seed,
   backend,
+  workers,
   /** Display name of the produced model. */
   name: modelName.optional(),
 });
@@ -110,6 +113,7 @@ export const AgentParams = z.strictObject({
   ...trainingData,
   seed,
   backend,
+  workers,
   name: modelName.optional(),
 });
 
@@ -126,6 +130,7 @@ export const EvalParams = z.strictObject({
   /** Add the Skips view's gallery (test images as PNGs with the layers each ran). */
   gallery: z.boolean().default(true),
   backend,
+  workers,
 });
 
 export const BenchParams = z.strictObject({
@@ -148,6 +153,8 @@ export const BenchParams = z.strictObject({
   intervalMs: z.int().min(10).max(60_000).optional(),
   seed,
   backend,
+  /** More than 1 (with a model): the throughput mode, that many streams at once. */
+  workers,
 });
 
 export const SearchParams = z.strictObject({
@@ -171,6 +178,7 @@ export const SearchParams = z.strictObject({
   batchSize: batchSize.optional(),
   seed,
   backend,
+  workers,
 });
 
 export const ExportParams = z.strictObject({

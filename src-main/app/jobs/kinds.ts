@@ -9,6 +9,7 @@ import { AgentParams, BACKEND_CHOICES, BenchParams, DatasetFetchParams, EvalPara
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import { BenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
 import type { LoadOptions } from '../../core/data/types';
+import { defaultWorkers, workersFor } from '../../core/parallel/threads';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
 
 /** Dataset load options from the training params' data knobs. */
@@ -21,11 +22,12 @@ function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; val
 }
 
 /** Core training hooks wired to a job context. */
-function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
+function trainHooks(ctx: JobContext, workers: number, checkpointEvery?: number): TrainHooks {
   return {
     signal: ctx.signal,
     checkpointDir: ctx.checkpointDir,
     resume: ctx.resume,
+    workers,
     ...(checkpointEvery ? { checkpointEvery } : {}),
     onProgress(p: TrainProgress) {
       ctx.progress({
@@ -54,6 +56,7 @@ const train = defineKind({
   kind: 'train',
   params: TrainParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: true,
   producesModel: true,
   async run(p, ctx) {
@@ -66,10 +69,10 @@ const train = defineKind({
         data, preset: p.preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, weightDecay: p.weightDecay, labelSmoothing: p.labelSmoothing,
         layerDrop: p.layerDrop, augment: p.augment, seed: p.seed, out: ctx.outputModelDir, provenance: { params: p },
       },
-      trainHooks(ctx, p.checkpointEvery),
+      trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
-    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal });
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
       model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds,
       bestEpoch: result.best?.epoch ?? null, history: result.history, dataset: data.info.name, backend: info.name,
@@ -81,6 +84,7 @@ const agent = defineKind({
   kind: 'agent',
   params: AgentParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: true,
   producesModel: true,
   inputModel: (p) => p.model,
@@ -103,10 +107,10 @@ const agent = defineKind({
         ...(p.distill !== undefined ? { distill: { weight: p.distill, temperature: p.distillTemperature } } : {}),
         curriculumEpochs: p.curriculumEpochs, consolidationEpochs: p.consolidationEpochs, rewardCosts: p.rewardCosts,
       },
-      trainHooks(ctx, p.checkpointEvery),
+      trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
-    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal });
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
       model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
       epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, bestEpoch: result.best?.epoch ?? null,
@@ -119,6 +123,7 @@ const evaluate = defineKind({
   kind: 'eval',
   params: EvalParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
@@ -143,6 +148,7 @@ const evaluate = defineKind({
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
       keepPerSample: p.gallery,
+      workers: workersFor(p.workers, info.name),
     });
     model.dispose();
     const { perSample, ...result } = r;
@@ -155,6 +161,7 @@ const bench = defineKind({
   kind: 'bench',
   params: BenchParams,
   heavy: true,
+  cores: (p) => p.workers ?? 1,
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
@@ -162,6 +169,12 @@ const bench = defineKind({
     await backend(p.backend);
     const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
     const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
+    if (p.model && (p.workers ?? 1) > 1) {
+      // Throughput mode: that many streams at once; the same result as `skipvit bench --model --workers N`.
+      const { runThroughputBench } = await import('../../core/bench/throughput-bench');
+      const r = await runThroughputBench({ model: ctx.modelDir(p.model), dataset: p.dataset, split: p.split, batches: p.batches, workers: p.workers!, signal: ctx.signal, onProgress, ...budget });
+      return parseResult(BenchResultSchema, { ...r }, 'benchmark');
+    }
     if (p.model) {
       // Static versus dynamic on real data, with telemetry; the same result as `skipvit bench --model`.
       const { runModelBench } = await import('../../core/bench/model-bench');
@@ -186,11 +199,12 @@ const search = defineKind({
   kind: 'search',
   params: SearchParams,
   heavy: true,
+  cores: (p) => (p.latency ? 1 : (p.workers ?? defaultWorkers())),
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    await backend(p.backend);
+    const info = await backend(p.backend);
     const { runSearch } = await import('../../core/search/vit-search');
     const result = await runSearch(
       {
@@ -199,6 +213,7 @@ const search = defineKind({
       },
       {
         signal: ctx.signal,
+        workers: workersFor(p.workers, info.name),
         onProgress: (fraction, message) => ctx.progress({ fraction, message }),
         // One metrics record per generation: the studio draws the hypervolume live from these.
         onGeneration: (g) => ctx.metric({ step: g.generation, generation: g.generation, hypervolume: g.hypervolume, frontSize: g.front.length, evaluations: g.evaluations }),

@@ -1,8 +1,9 @@
 /** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model, as the `agent` job. */
 import { REWARD_COSTS } from '../../app/contract/job-params';
-import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/types';
+import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/modes';
 import { oneOf, requireString } from '../args';
 import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 
 const pct = (v: unknown, d = 2) => `${((v as number) * 100).toFixed(d)}%`;
 
@@ -11,6 +12,7 @@ export const command = defineJobCommand({
   usage: 'skipvit agent --model DIR|ID --alpha A --epochs N --out DIR [--dataset D] [--new-head] [--workspace W: run as a workspace job]',
   producesModel: true,
   flags: {
+    workers: WORKERS_FLAG,
     model: { type: 'string', help: 'the model to start from (static: a fresh agent; dynamic: the agent is kept); a folder, or with --workspace a model id' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
     alpha: { type: 'number', help: 'cost weight in the reward r = p(label) - alpha * executed cost: larger skips more', default: 1 },
@@ -61,6 +63,7 @@ export const command = defineJobCommand({
     seed: Number(flags.seed),
     checkpointEvery: Number(flags['checkpoint-every']),
     backend: flags.backend as 'auto',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
   }),
   summary: (r) =>
     `trained ${r.model}${r.run ? ` (run ${r.run})` : ''}: test accuracy ${pct(r.accuracy)}, executed cost ${pct(r.meanExecutedCost, 1)} ` +

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { renderModelBench, type ModelBenchResult } from '../../core/bench/model-bench';
 import type { ExecutorBenchResult } from '../../core/bench/executor-bench';
+import type { ThroughputBenchResult } from '../../core/bench/throughput-bench';
 import { isPresetName } from '../../core/model/config';
 import { intList, oneOf, UsageError } from '../args';
 import { defineJobCommand } from '../job-command';
@@ -14,7 +15,14 @@ import { table } from '../output';
 const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
-function renderExecutorBench(r: ExecutorBenchResult & { backend: string | null }): string {
+function renderThroughputBench(r: ThroughputBenchResult): string {
+  return (
+    `backend ${r.backend}; mode throughput: ${r.workers} streams at once\n` +
+    table(['batch', 'static img/s', 'dynamic img/s'], r.batches.map((b) => [b.batchSize, fmt(b.static.imagesPerSec), fmt(b.dynamic?.imagesPerSec)]))
+  );
+}
+
+function renderExecutorBench(r: ExecutorBenchResult): string {
   return (
     `backend ${r.backend}; preset ${r.preset} (random weights), keep ${r.keep}\n` +
     table(
@@ -45,6 +53,7 @@ export const command = defineJobCommand({
     seed: { type: 'number', help: 'seed', default: 0 },
     interval: { type: 'number', help: 'telemetry sampling interval in ms (--model)', default: 250 },
     out: { type: 'string', help: 'also write the JSON result to this file' },
+    workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
   params(flags, refs) {
     const common = { batches: intList(flags.batch, 'batch'), budgetSeconds: Number(flags.seconds), seed: Number(flags.seed), backend: flags.backend as 'auto' };
@@ -62,11 +71,16 @@ export const command = defineJobCommand({
       split: oneOf(flags, 'split', ['test', 'val']),
       images: Number(flags.images),
       intervalMs: Number(flags.interval),
+      workers: Number(flags.workers),
     };
   },
   async after(result, flags) {
     if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
   },
   summary: (r) =>
-    r.kind === 'executor' ? renderExecutorBench(r as unknown as ExecutorBenchResult & { backend: string | null }) : renderModelBench(r as unknown as ModelBenchResult),
+    r.kind === 'executor'
+      ? renderExecutorBench(r as unknown as ExecutorBenchResult)
+      : r.kind === 'throughput'
+        ? renderThroughputBench(r as unknown as ThroughputBenchResult)
+        : renderModelBench(r as unknown as ModelBenchResult),
 });

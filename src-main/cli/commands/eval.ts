@@ -1,12 +1,14 @@
 /** `skipvit eval`: accuracy and skipping statistics of a model on a split, as the `eval` job. */
 import { oneOf, requireString } from '../args';
 import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 import { table } from '../output';
 
 export const command = defineJobCommand({
   kind: 'eval',
   usage: 'skipvit eval --model DIR|ID [--dataset D] [--split test|val] [--static] [--allow-incomplete] [--workspace W]',
   flags: {
+    workers: WORKERS_FLAG,
     model: { type: 'string', help: 'model folder, or with --workspace a model id' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
     split: { type: 'string', help: 'test or val', default: 'test' },
@@ -26,6 +28,7 @@ export const command = defineJobCommand({
     gallery: Boolean(flags.gallery),
     allowIncomplete: Boolean(flags['allow-incomplete']),
     backend: flags.backend as 'auto',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
   }),
   summary(r) {
     const rates = r.layerRates as number[];

@@ -4,6 +4,7 @@ import { initBackend, type BackendName } from '../../core/backend';
 import { predictFiles } from '../../core/export/predict';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
+import { WORKERS_FLAG, workersOf } from '../workers';
 
 export const command = defineCommand(
   'skipvit predict --model DIR [--allow-incomplete] IMAGES...',
@@ -11,6 +12,7 @@ export const command = defineCommand(
     model: { type: 'string', help: 'model folder (an export or a trained model)' },
     top: { type: 'number', help: 'classes listed per image', default: 3 },
     'allow-incomplete': { type: 'boolean', help: 'use a model whose training has not finished (its best-so-far weights)' },
+    workers: WORKERS_FLAG,
   },
   async ({ flags, positionals }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
@@ -18,7 +20,7 @@ export const command = defineCommand(
     const top = Number(flags.top);
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${flags.top}`);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const r = await predictFiles(model, positionals, { top, allowIncomplete: Boolean(flags['allow-incomplete']) });
+    const r = await predictFiles(model, positionals, { top, allowIncomplete: Boolean(flags['allow-incomplete']), workers: workersOf(flags, backend.name) });
     io.result({ ...r, backend: backend.name }, () =>
       r.predictions
         .map((p) => {

@@ -10,6 +10,7 @@ import type { VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { oneOf, requireString } from '../args';
 import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 import { table } from '../output';
 
 function summary(r: VitSearchResult): string {
@@ -38,6 +39,7 @@ export const command = defineJobCommand({
   kind: 'search',
   usage: 'skipvit search --model DIR|ID [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--out FILE] [--workspace W]',
   flags: {
+    workers: WORKERS_FLAG,
     model: { type: 'string', help: 'the dynamic model to search: a folder, or with --workspace a model id' },
     dataset: { type: 'string', help: "dataset (default: the model's)" },
     pop: { type: 'number', help: 'population size', default: 24 },
@@ -66,6 +68,7 @@ export const command = defineJobCommand({
     seed: Number(flags.seed),
     batchSize: Number(flags['batch-size']),
     backend: flags.backend as 'auto',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
   }),
   async after(result, flags) {
     if (!flags.out) return;

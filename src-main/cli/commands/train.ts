@@ -2,6 +2,7 @@
 import { isPresetName } from '../../core/model/config';
 import { UsageError } from '../args';
 import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 
 const pct = (v: unknown) => `${((v as number) * 100).toFixed(2)}%`;
 
@@ -10,6 +11,7 @@ export const command = defineJobCommand({
   usage: 'skipvit train --dataset D --preset P --epochs N --out DIR [--batch-size 64] [--lr 1e-3] [--resume] [--workspace W: run as a workspace job]',
   producesModel: true,
   flags: {
+    workers: WORKERS_FLAG,
     dataset: { type: 'string', help: 'dataset name (fashion-mnist, mnist, cifar10, cifar100, tiny-imagenet)', default: 'fashion-mnist' },
     preset: { type: 'string', help: 'model size: micro, tiny, small, base', default: 'micro' },
     epochs: { type: 'number', help: 'epochs', default: 8 },
@@ -44,6 +46,7 @@ export const command = defineJobCommand({
       classes: flags.classes === undefined ? undefined : (flags.classes as string[]).map(Number),
       checkpointEvery: Number(flags['checkpoint-every']),
       backend: flags.backend as 'auto',
+      workers: flags.workers === undefined ? undefined : Number(flags.workers),
     };
   },
   summary: (r) =>

@@ -62,6 +62,8 @@ export interface ModelBenchBatch extends Partial<PathComparison> {
 
 export interface ModelBenchResult {
   kind: 'model';
+  /** One stream in this thread: per-batch latency is meaningful (throughput-bench.ts is the other mode). */
+  mode: 'single-stream';
   /** The backend's name; backendInfo says why faster ones were not used (core/results.ts BenchResultSchema). */
   backend: string | null;
   backendInfo: BackendInfo | null;
@@ -204,6 +206,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   }
   const result: ModelBenchResult = {
     kind: 'model',
+    mode: 'single-stream',
     backend: backend?.name ?? null,
     backendInfo: backend,
     hardware,

@@ -10,6 +10,7 @@ import { decodeImageFile, normalizeBatch, type DatasetInfo } from '../data';
 import type { RgbImage } from '../data/decode-image';
 import { inferenceOf, runDynamic } from '../model/inference';
 import { loadModel } from '../model/io';
+import { InferPool } from '../parallel/infer-pool';
 import { importExport } from './import';
 import { keepIndex } from '../model/keep-mask';
 
@@ -20,6 +21,8 @@ export interface PredictOptions {
   batchSize?: number;
   /** Use a trained model whose training has not finished (see loadModel). */
   allowIncomplete?: boolean;
+  /** Worker threads, each with a copy of the model (default 1: this thread); the predictions do not depend on it. */
+  workers?: number;
 }
 
 export interface Prediction {
@@ -87,7 +90,9 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
   const topK = opts.top ?? 3;
   const batchSize = opts.batchSize ?? 64;
   // An export folder is checked against its config.json first; a trained model folder loads as is.
-  const { model, meta } = existsSync(path.join(modelDir, 'config.json')) ? await importExport(modelDir) : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
+  const { model, meta } = existsSync(path.join(modelDir, 'config.json'))
+    ? await importExport(modelDir)
+    : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
   try {
     const ds = meta.dataset;
     if (!ds)
@@ -123,26 +128,55 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     const layerIds = meta.sourceLayers ?? Array.from({ length: L }, (_, l) => l);
     const mode = meta.kind === 'dynamic' ? 'dynamic' : 'static';
     const predictions: Prediction[] = [];
-    for (let from = 0; from < files.length; from += batchSize) {
-      const n = Math.min(batchSize, files.length - from);
-      const idx = Int32Array.from({ length: n }, (_, i) => from + i);
-      const x = tf.tensor4d(normalizeBatch(set, info, idx), [n, S, S, C]);
-      const { logits, executed } =
-        mode === 'dynamic'
-          ? runDynamic(model, x, inference)
-          : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) };
-      const probs = tf.tidy(() => tf.softmax(logits)); // [n, K]
-      const p = probs.dataSync();
-      tf.dispose([x, logits, probs]);
-      for (let i = 0; i < n; i++) {
-        const row = Array.from(p.subarray(i * K, (i + 1) * K));
-        const top = row
-          .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
-          .sort((a, b) => b.probability - a.probability || a.class - b.class)
-          .slice(0, topK);
-        const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
-        predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
+    const batches = Math.ceil(files.length / batchSize);
+    const input = (from: number, n: number) =>
+      normalizeBatch(
+        set,
+        info,
+        Int32Array.from({ length: n }, (_, i) => from + i),
+      );
+    // More than one worker: batches go to model copies in threads (a few ahead), results are taken in order.
+    const pool = (opts.workers ?? 1) > 1 && batches > 1 ? await InferPool.start(model, Math.min(opts.workers!, batches)) : null;
+    const ahead = new Map<number, Promise<{ logits: Float32Array; executed: Uint8Array }>>();
+    try {
+      for (let from = 0; from < files.length; from += batchSize) {
+        const n = Math.min(batchSize, files.length - from);
+        let logits: tf.Tensor2D;
+        let executed: Uint8Array;
+        if (pool) {
+          for (let f = from; f < Math.min(files.length, from + 2 * pool.size * batchSize); f += batchSize) {
+            if (ahead.has(f)) continue;
+            const out = pool.forward(input(f, Math.min(batchSize, files.length - f)), Math.min(batchSize, files.length - f), { mode, inference });
+            out.catch(() => undefined); // awaited in order below
+            ahead.set(f, out);
+          }
+          const r = await ahead.get(from)!;
+          ahead.delete(from);
+          logits = tf.tensor2d(r.logits, [n, K]);
+          executed = r.executed;
+        } else {
+          const x = tf.tensor4d(input(from, n), [n, S, S, C]);
+          ({ logits, executed } =
+            mode === 'dynamic'
+              ? runDynamic(model, x, inference)
+              : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) });
+          x.dispose();
+        }
+        const probs = tf.tidy(() => tf.softmax(logits)); // [n, K]
+        const p = probs.dataSync();
+        tf.dispose([logits, probs]);
+        for (let i = 0; i < n; i++) {
+          const row = Array.from(p.subarray(i * K, (i + 1) * K));
+          const top = row
+            .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
+            .sort((a, b) => b.probability - a.probability || a.class - b.class)
+            .slice(0, topK);
+          const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
+          predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
+        }
       }
+    } finally {
+      await pool?.close();
     }
     return { model: modelDir, mode, predictions };
   } finally {

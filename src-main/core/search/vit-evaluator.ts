@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { forwardDynamic } from '../model/executor';
+import type { InferPool } from '../parallel/infer-pool';
 import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { throwIfCancelled } from '../util/cancel';
@@ -94,6 +95,11 @@ export interface GenomeEvaluatorOptions {
   latency: boolean;
   /** Called after each genome actually run (cache hits are free): evaluations done in this batch, batch size. */
   onEvaluated?(done: number, total: number): void;
+  /**
+   * Worker threads holding the model and this split (InferPool.setSplit): a generation's distinct new
+   * genomes run on them at once. Not with the latency objective (threads sharing cores change timings).
+   */
+  pool?: InferPool;
 }
 
 /** One distinct genome as evaluated, in evaluation order. */
@@ -134,13 +140,14 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
   let asked = 0;
   let calls = 0;
 
-  const measure = (g: Genome, gen: number): EvaluatedGenome => {
+  if (opts.pool && opts.latency) throw new Error('search: the latency objective is measured in one thread; use 1 worker');
+  const measure = (g: Genome, gen: number, measured?: GenomeMetrics): EvaluatedGenome => {
     asked++;
     const key = genomeKey(g);
     const known = cache.get(key);
     if (known) return known;
     const choice = decodeGenome(g);
-    const metrics = measureChoice(model, split, choice, opts.alpha);
+    const metrics = measured ?? measureChoice(model, split, choice, opts.alpha);
     const rec: EvaluatedGenome = {
       ...metrics,
       id: records.length,
@@ -159,6 +166,28 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
   const evaluate: BatchEvaluator = async (genomes, signal) => {
     const generation = calls++;
     const out: Evaluation[] = [];
+    const pool = opts.pool;
+    if (pool) {
+      // Distinct new genomes at once on the workers; records are then made in genome order, as in one thread.
+      const fresh = new Map<string, Genome>();
+      for (const g of genomes) if (!cache.has(genomeKey(g))) fresh.set(genomeKey(g), g);
+      let done = 0;
+      const measured = new Map(
+        await Promise.all(
+          [...fresh].map(async ([key, g]) => {
+            if (signal?.aborted) throw new Error('cancelled');
+            const m = await pool.measure(decodeGenome(g), opts.alpha);
+            opts.onEvaluated?.(++done, fresh.size);
+            return [key, m] as const;
+          }),
+        ),
+      );
+      if (signal?.aborted) throw new Error('cancelled');
+      return genomes.map((g) => {
+        const rec = measure(g, generation, measured.get(genomeKey(g)));
+        return { objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 };
+      });
+    }
     for (let k = 0; k < genomes.length; k++) {
       throwIfCancelled(signal);
       const rec = measure(genomes[k], generation);

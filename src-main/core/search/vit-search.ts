@@ -28,10 +28,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
-import { checkValidationSplit, loadDatasetForModel, type Dataset, type ValidationSplit } from '../data';
+import { checkValidationSplit, loadDatasetForModel, normalizeBatch, type Dataset, type ValidationSplit } from '../data';
 import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
+import { InferPool } from '../parallel/infer-pool';
 import { evaluate, type EvalResult } from '../train/evaluate';
 import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
@@ -77,6 +78,11 @@ export interface VitSearchOptions {
 
 export interface VitSearchHooks {
   signal?: AbortSignal;
+  /**
+   * Worker threads for the genome and test evaluations (default 1: this thread); the results do not
+   * depend on it. With the latency objective the search stays in one thread (timings must not share cores).
+   */
+  workers?: number;
   onProgress?(fraction: number, message: string): void;
   onGeneration?(g: GenerationSummary): void;
 }
@@ -249,6 +255,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
   const { model, meta } = await loadModel(modelDir);
   let split: PreparedSplit | null = null;
+  let pool: InferPool | null = null;
   try {
     if (meta.sourceLayers) {
       throw new Error(
@@ -274,6 +281,11 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const L = model.depth;
     const totalCost = model.costs.reduce((a, b) => a + b, 0);
     split = prepareSplit(data.val, data.info, valImages, batchSize);
+    if ((hooks.workers ?? 1) > 1 && !latency) {
+      pool = await InferPool.start(model, hooks.workers!);
+      const idx = Int32Array.from({ length: valImages }, (_, i) => i);
+      await pool.setSplit(normalizeBatch(data.val, data.info, idx), data.val.labels.slice(0, valImages), valImages, batchSize);
+    }
     const plannedRequests = pop * (gens + 1);
     // Progress share of the search phase: its images against the test phase's (front size guessed as pop/2).
     const testWork = (Math.ceil(pop / 2) + 2) * testImages;
@@ -282,6 +294,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       alpha,
       objective,
       latency,
+      pool: pool ?? undefined,
       onEvaluated: () =>
         progress(
           searchShare * Math.min(1, evaluator.requests() / plannedRequests),
@@ -336,6 +349,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
         batchSize,
         limit: testImages,
         signal: hooks.signal,
+        pool: pool ?? undefined,
         onProgress: (d, t) => progress(searchShare + (1 - searchShare) * ((testDone + d / t) / testRuns), `test: ${label}`),
       });
       testDone++;
@@ -438,6 +452,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       createdAt: new Date().toISOString(),
     };
   } finally {
+    await pool?.close();
     split?.dispose();
     model.dispose();
   }

@@ -7,6 +7,7 @@ import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
 import type { EvalStats } from '../results';
+import { InferPool } from '../parallel/infer-pool';
 import { throwIfCancelled } from '../util/cancel';
 import { keepIndex } from '../model/keep-mask';
 
@@ -27,6 +28,10 @@ export interface EvalOptions {
    * (a control policy such as random-policy.ts; the executor's `keep`).
    */
   decisions?: Uint8Array;
+  /** Worker threads, each with a copy of the model (default 1: this thread). Same results whatever the count. */
+  workers?: number;
+  /** Already started worker threads holding this model (used instead of `workers`, left running). */
+  pool?: InferPool;
 }
 
 /** What evaluate() measures (core/results.ts), with each image's executed layers when asked. */
@@ -37,7 +42,10 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const K = model.config.numClasses;
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
-  if (n === 0) throw new Error(`${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`);
+  if (n === 0)
+    throw new Error(
+      `${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`,
+    );
   if (opts.decisions && (opts.mode !== 'dynamic' || opts.decisions.length < n * L)) {
     throw new Error(`forced decisions need dynamic mode and ${n} x ${L} entries, got ${opts.mode} mode and ${opts.decisions.length}`);
   }
@@ -54,52 +62,84 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
-  for (let from = 0; from < n; from += bs) {
-    throwIfCancelled(opts.signal);
-    const size = Math.min(bs, n - from);
-    const idx = Int32Array.from({ length: size }, (_, i) => from + i);
-    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
-    let executed: Uint8Array;
-    let logits: tf.Tensor2D;
-    if (opts.mode === 'dynamic') {
-      // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
-      const forced = opts.decisions?.subarray(from * L, (from + size) * L);
-      ({ logits, executed } = runDynamic(model, x, inference, forced));
-    } else {
-      logits = model.forwardStatic(x);
-      executed = new Uint8Array(size * L).fill(1);
-    }
-    const predT = logits.argMax(1);
-    const pred = predT.dataSync() as Int32Array;
-    tf.dispose([x, logits, predT]);
-    for (let i = 0; i < size; i++) {
-      const y = set.labels[from + i];
-      classCount[y]++;
-      if (pred[i] === y) {
-        correct++;
-        classCorrect[y]++;
+  const batches = Math.ceil(n / bs);
+  const batchAt = (b: number) => ({ from: b * bs, size: Math.min(bs, n - b * bs) });
+  const workers = opts.workers ?? 1;
+  // More than one worker: batches spread over model copies in threads, results taken in batch order.
+  const own = !opts.pool && workers > 1 && batches > 1 ? await InferPool.start(model, Math.min(workers, batches)) : null;
+  const pool = opts.pool ?? own;
+  const inFlight = new Map<number, Promise<{ pred: ArrayLike<number>; executed: Uint8Array }>>();
+  const submit = (b: number) => {
+    const { from, size } = batchAt(b);
+    const x = normalizeBatch(
+      set,
+      info,
+      Int32Array.from({ length: size }, (_, i) => from + i),
+    );
+    const forced = opts.decisions?.slice(from * L, (from + size) * L);
+    const out = pool!
+      .forward(x, size, { mode: opts.mode, inference, ...(forced ? { forced } : {}) })
+      .then(({ logits, executed }) => ({ pred: argMaxRows(logits, K), executed }));
+    out.catch(() => undefined); // awaited in order below; a cancel may leave some unawaited
+    inFlight.set(b, out);
+  };
+  try {
+    for (let b = 0; b < batches; b++) {
+      throwIfCancelled(opts.signal);
+      const { from, size } = batchAt(b);
+      let executed: Uint8Array;
+      let pred: ArrayLike<number>;
+      if (pool) {
+        for (let next = b; next < Math.min(batches, b + pool.size); next++) if (!inFlight.has(next)) submit(next);
+        ({ pred, executed } = await inFlight.get(b)!);
+        inFlight.delete(b);
+      } else {
+        const idx = Int32Array.from({ length: size }, (_, i) => from + i);
+        const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
+        let logits: tf.Tensor2D;
+        if (opts.mode === 'dynamic') {
+          // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+          const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+          ({ logits, executed } = runDynamic(model, x, inference, forced));
+        } else {
+          logits = model.forwardStatic(x);
+          executed = new Uint8Array(size * L).fill(1);
+        }
+        const predT = logits.argMax(1);
+        pred = predT.dataSync() as Int32Array;
+        tf.dispose([x, logits, predT]);
       }
-      let k = 0;
-      let c = 0;
-      for (let l = 0; l < L; l++) {
-        if (executed[keepIndex(i, l, L)]) {
-          k++;
-          c += model.costs[l];
-          layerRuns[l]++;
-          classRuns[y][l]++;
+      for (let i = 0; i < size; i++) {
+        const y = set.labels[from + i];
+        classCount[y]++;
+        if (pred[i] === y) {
+          correct++;
+          classCorrect[y]++;
+        }
+        let k = 0;
+        let c = 0;
+        for (let l = 0; l < L; l++) {
+          if (executed[keepIndex(i, l, L)]) {
+            k++;
+            c += model.costs[l];
+            layerRuns[l]++;
+            classRuns[y][l]++;
+          }
+        }
+        hist[k]++;
+        layerSum += k;
+        costSum += c / totalCost;
+        if (keep) {
+          keep.executed.set(executed.subarray(i * L, (i + 1) * L), (from + i) * L);
+          keep.predictions[from + i] = pred[i];
+          keep.labels[from + i] = y;
         }
       }
-      hist[k]++;
-      layerSum += k;
-      costSum += c / totalCost;
-      if (keep) {
-        keep.executed.set(executed.subarray(i * L, (i + 1) * L), (from + i) * L);
-        keep.predictions[from + i] = pred[i];
-        keep.labels[from + i] = y;
-      }
+      opts.onProgress?.(from + size, n);
+      await new Promise((r) => setImmediate(r)); // let cancel and progress through between batches
     }
-    opts.onProgress?.(from + size, n);
-    await new Promise((r) => setImmediate(r)); // let cancel and progress through between batches
+  } finally {
+    await own?.close();
   }
   return {
     images: n,
@@ -115,11 +155,27 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
 }
 
 /** Loads a saved model, evaluates it on one split as its metadata says it runs, and frees it. */
-export async function evaluateSaved(dir: string, set: ImageSet, info: DatasetInfo, opts: Omit<EvalOptions, 'inference'>): Promise<EvalResult> {
+export async function evaluateSaved(
+  dir: string,
+  set: ImageSet,
+  info: DatasetInfo,
+  opts: Omit<EvalOptions, 'inference'>,
+): Promise<EvalResult> {
   const { model, inference } = await loadForInference(dir);
   try {
     return await evaluate(model, set, info, { ...opts, inference });
   } finally {
     model.dispose();
   }
+}
+
+/** Index of the largest value in each row of [rows, K] (the first one on ties, as tf.argMax). */
+export function argMaxRows(values: Float32Array, K: number): Int32Array {
+  const out = new Int32Array(values.length / K);
+  for (let r = 0; r < out.length; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (values[r * K + k] > values[r * K + best]) best = k;
+    out[r] = best;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 /** What every training job reports and how it is controlled (CLI, studio and tests alike). */
+import type { TrainPoolOptions } from '../parallel/train-pool';
 
 export interface TrainProgress {
   phase: 'train' | 'validate' | 'test' | 'done';
@@ -42,25 +43,15 @@ export interface TrainHooks {
    * reported after that step by the interrupted attempt are reported again, so a sink drops its copies.
    */
   onResumed?(step: number): void;
+  /**
+   * Worker threads for data-parallel training (default 1: the step runs in this thread). Results depend
+   * on the seed and the batch size, not on this, up to float summation order (core/parallel/train-pool.ts).
+   */
+  workers?: number;
+  /** Diagnostics of the worker threads (tests): replica hashes after each step, the threads themselves. */
+  parallel?: Pick<TrainPoolOptions, 'onReplicaHashes' | 'onWorkers'>;
   /** Called once a checkpoint is completely written (an interruption now resumes from it); epoch is the one it resumes in. */
   onCheckpoint?(info: { step: number; epoch: number }): void;
 }
 
-
-/**
- * What the reward pays for the prediction.
- * - 'correct': the thesis, 1 if the argmax is the label, else 0. Most samples stay correct whichever layers
- *   run, so a skip that erodes the margin goes unpunished until it flips the answer: a sparse, noisy signal.
- * - 'confidence' (ours): the softmax probability of the true class, p(y | x). The same scale (1 for a sure
- *   right answer), but a skip pays for every bit of confidence it costs, so the agent learns which layers
- *   each input can spare before they start flipping answers.
- */
-export const REWARD_MODES = ['correct', 'confidence'] as const;
-export type RewardMode = (typeof REWARD_MODES)[number];
-
-/**
- * The policy gradient's advantage: 'baseline' (ours, G - V, batch-scaled) or 'reference' (the thesis: standardised
- * returns less the value head's estimate); see rl.ts `advantages`.
- */
-export const ADVANTAGE_MODES = ['baseline', 'reference'] as const;
-export type AdvantageMode = (typeof ADVANTAGE_MODES)[number];
+export { ADVANTAGE_MODES, REWARD_MODES, type AdvantageMode, type RewardMode } from './modes';
