@@ -55,6 +55,17 @@ const trainingData = {
   checkpointEvery: z.int().min(1).max(1_000_000).optional(),
 };
 
+/** What every training kind takes besides its own knobs: data, seed, engine, and the produced model's name. */
+const trainingRun = {
+  classes,
+  ...trainingData,
+  seed,
+  backend,
+  workers,
+  /** Display name of the produced model. */
+  name: modelName.optional(),
+};
+
 export const TrainParams = z.strictObject({
   dataset: DatasetNameSchema.default('fashion-mnist'),
   preset: PresetSchema.default('micro'),
@@ -69,13 +80,7 @@ export const TrainParams = z.strictObject({
   labelSmoothing: z.number().min(0).max(0.5).optional(),
   /** Random-crop / flip augmentation of the training images. */
   augment: z.boolean().default(true),
-  classes,
-  ...trainingData,
-  seed,
-  backend,
-  workers,
-  /** Display name of the produced model. */
-  name: modelName.optional(),
+  ...trainingRun,
 });
 
 export const AgentParams = z.strictObject({
@@ -109,12 +114,7 @@ export const AgentParams = z.strictObject({
   rewardCosts: z.enum(REWARD_COSTS).default('model'),
   /** A fresh classifier head for the dataset's classes (transfer); default: when the dataset is not the model's. */
   newHead: z.boolean().optional(),
-  classes,
-  ...trainingData,
-  seed,
-  backend,
-  workers,
-  name: modelName.optional(),
+  ...trainingRun,
 });
 
 export const EvalParams = z.strictObject({
