@@ -374,7 +374,7 @@ ${table(['model', 'epochs', 'dynamic accuracy (classes 5-9 test)', 'executed cos
 
 ## Static versus dynamic speed (batch sizes)
 
-${bench ? `\`skipvit bench --model resources/models/fashion-mnist-micro-dynamic --static-model resources/models/fashion-mnist-micro-static --seconds 4\`, backend ${bench.backend?.name}, the first ${bench.dataset?.images} test images, static model versus dynamic model (accuracy on those images: static ${pct(bench.accuracy?.static)}, dynamic ${pct(bench.accuracy?.dynamic)}); raw output in \`bench-demo.json\`:\n\n` + table(['batch', 'static img/s', 'dynamic img/s', 'speedup', 'speedup (CPU time)', 'ideal', 'efficiency', 'memory ratio'], benchRows) : '(not measured yet)'}
+${bench ? `\`skipvit bench --model resources/models/fashion-mnist-micro-dynamic --static-model resources/models/fashion-mnist-micro-static --seconds 4\`, backend ${typeof bench.backend === 'string' ? bench.backend : bench.backend?.name /* bench-demo.json measured before backend became the name */}, the first ${bench.dataset?.images} test images, static model versus dynamic model (accuracy on those images: static ${pct(bench.accuracy?.static)}, dynamic ${pct(bench.accuracy?.dynamic)}); raw output in \`bench-demo.json\`:\n\n` + table(['batch', 'static img/s', 'dynamic img/s', 'speedup', 'speedup (CPU time)', 'ideal', 'efficiency', 'memory ratio'], benchRows) : '(not measured yet)'}
 
 ## The executor on a random model (forced keep masks, keep 0.5)
 

@@ -112,7 +112,7 @@ describe('architecture floors', () => {
   it('reads the imports it checks (static, type-only and dynamic)', () => {
     const from = (f: string) => edges.filter((e) => e.from === f);
     expect(from('src-main/app/contract/api.ts').map((e) => e.to)).toContain('src-main/app/contract/job-params');
-    expect(from('src-main/cli/workspace-run.ts').map((e) => e.to)).toContain('src-main/cli/run-job'); // import('./run-job')
+    expect(from('src-main/cli/job-command.ts').map((e) => e.to)).toContain('src-main/cli/run-job'); // import('./run-job')
     expect(from('src-main/app/contract/errors.ts').find((e) => e.to === 'src-main/app/contract/api')?.typeOnly).toBe(true);
     expect(from('src-main/app/contract/api.ts').find((e) => e.to === 'zod')?.typeOnly).toBe(false);
     expect(from('src-renderer/views/Train.svelte').length).toBeGreaterThan(5);

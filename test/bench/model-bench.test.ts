@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
+import { BenchResultSchema } from '../../src-main/core/results';
 import { runModelBench } from '../../src-main/core/bench/model-bench';
 import { loadDataset, FASHION_MNIST_CLASSES } from '../../src-main/core/data';
 import { defaultMeta, loadModel, saveModel, validateConfig, ViT } from '../../src-main/core/model';
@@ -34,7 +35,9 @@ const PER_BATCH = ['batchSize', 'static', 'dynamic', 'speedup', 'idealSpeedup', 
 describe('static versus dynamic benchmark on a real model', () => {
   it('produces every field, on the same images for both paths, and says power is not available here', async () => {
     const r = await runModelBench({ model: modelDir, batches: [1, 8], secondsPerBatch: 0.3, images: 16, split: 'test', intervalMs: 100 });
-    expect(r.backend?.name).toBe('wasm');
+    expect(r.backend).toBe('wasm'); // the name, in both benchmarks' results; the record is backendInfo
+    expect(r.backendInfo?.name).toBe('wasm');
+    expect(BenchResultSchema.parse(r).kind).toBe('model');
     expect(r.hardware.cpu.logicalCores).toBeGreaterThan(0);
     expect(r.batches).toHaveLength(2);
     for (const b of r.batches) {

@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { CallName } from './calls';
 import { ModelIdSchema, RunIdSchema } from './job-params';
+import { BenchResultSchema, SearchResultSchema } from './results';
 
 export { CALL_NAMES, SOCKET_CALLS, IPC_PREFIX, IPC_EVENT_CHANNEL, isCallName, type CallName } from './calls';
 export { RunIdSchema, ModelIdSchema, DatasetNameSchema, PresetSchema, JOB_PARAMS } from './job-params';
@@ -167,17 +168,6 @@ export const MetricSeriesSchema = z.object({
 });
 export type MetricSeries = z.infer<typeof MetricSeriesSchema>;
 
-/** SPEC 9's benchmark keys (at least); extra keys pass through. */
-export const BenchResultSchema = z.looseObject({
-  backend: z.unknown(),
-  batches: z.array(z.looseObject({ batchSize: z.number() })),
-});
-/** SPEC 9's search keys (at least); extra keys pass through. */
-export const SearchResultSchema = z.looseObject({
-  front: z.array(z.looseObject({ index: z.number() })),
-  hypervolume: z.array(z.number()),
-  knee: z.unknown(),
-});
 
 export const SystemInfoSchema = z.object({
   apiVersion: z.number(),
@@ -292,9 +282,9 @@ export const CALLS = {
   },
   /** result.json of a finished run, whatever its kind. */
   runsResult: { input: ById, output: z.object({ id: RunIdSchema, kind: JobKindSchema, result: JsonObject }) },
-  /** result.json of a bench run, checked against SPEC 9's keys. */
+  /** result.json of a bench run, parsed with BenchResultSchema (core/results.ts). */
   benchResult: { input: ById, output: z.object({ id: RunIdSchema, result: BenchResultSchema }) },
-  /** result.json of a search run, checked against SPEC 9's keys. */
+  /** result.json of a search run, parsed with SearchResultSchema (core/results.ts). */
   searchResult: { input: ById, output: z.object({ id: RunIdSchema, result: SearchResultSchema }) },
 
   /** Queue a job; `params` are checked against the kind's schema (JOB_PARAMS for built-ins). */

@@ -6,7 +6,7 @@
 import { REGISTRY_NAMES } from '../../core/data/catalog';
 import { PRESETS } from '../../core/model/config';
 
-export type { GalleryItem } from '../../core/train/gallery';
+export type { GalleryItem } from './results';
 
 /** Preset name -> what it is sized for, in one line. */
 export const PRESET_NOTES: Readonly<Record<string, string>> = Object.fromEntries(

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES } from '../../core/search/vit-objective';
-import { REWARD_MODES } from '../../core/train/types';
+import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/modes';
 
 /** A run id: lower-case letters, digits and '-' (e.g. `train-20250101-120000-ab12`). Never a path. */
 export const RunIdSchema = z
@@ -29,6 +29,16 @@ export const DatasetNameSchema = z
 export const PresetSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be a preset name');
 
 const seed = z.int().min(0).max(2 ** 31 - 1).default(0);
+/** The tensor backend the job runs on: auto picks the fastest that works here (core/backend.ts). */
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const backend = z.enum(BACKEND_CHOICES).default('auto');
+/** The WebGPU adapter kind allowed: a real GPU, or a software one (SwiftShader: tests only). */
+export const ADAPTER_CHOICES = ['hardware', 'software'] as const;
+const adapter = z.enum(ADAPTER_CHOICES).default('hardware');
+/** The per-layer costs the agent's reward charges: the model's costs, or FLOP-proportional (1/L each). */
+export const REWARD_COSTS = ['model', 'flops'] as const;
+/** Keep only these class indices, relabelled 0..k-1. */
+const classes = z.array(z.int().min(0).max(100_000)).min(2).max(1000).optional();
 const epochs = z.int().min(1).max(10_000);
 const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
@@ -48,6 +58,18 @@ const trainingData = {
   checkpointEvery: z.int().min(1).max(1_000_000).optional(),
 };
 
+/** What every training kind takes besides its own knobs: data, seed, engine, and the produced model's name. */
+const trainingRun = {
+  classes,
+  ...trainingData,
+  seed,
+  backend,
+  adapter,
+  workers,
+  /** Display name of the produced model. */
+  name: modelName.optional(),
+};
+
 export const TrainParams = z.strictObject({
   dataset: DatasetNameSchema.default('fashion-mnist'),
   preset: PresetSchema.default('micro'),
@@ -56,11 +78,13 @@ export const TrainParams = z.strictObject({
   learningRate: learningRate.optional(),
   /** LayerDrop: chance that a layer is skipped per image in training, so the backbone tolerates skipping. */
   layerDrop: z.number().min(0).max(0.9).default(0),
-  ...trainingData,
-  seed,
-  workers,
-  /** Display name of the produced model. */
-  name: modelName.optional(),
+  /** Decoupled weight decay on weight matrices (default 0.05). */
+  weightDecay: z.number().min(0).max(1).optional(),
+  /** Label smoothing of the cross-entropy (default 0.1). */
+  labelSmoothing: z.number().min(0).max(0.5).optional(),
+  /** Random-crop / flip augmentation of the training images. */
+  augment: z.boolean().default(true),
+  ...trainingRun,
 });
 
 export const AgentParams = z.strictObject({
@@ -71,13 +95,30 @@ export const AgentParams = z.strictObject({
   gamma: z.number().min(0).max(1).default(0.9),
   /** What the reward pays for the prediction: p(label) (ours) or 1[correct] (the thesis); see core/train/types.ts. */
   reward: z.enum(REWARD_MODES).default('confidence'),
+  /** The policy gradient's advantage: baseline (ours, G - V) or reference (the thesis); see core/train/rl.ts. */
+  advantage: z.enum(ADVANTAGE_MODES).default('baseline'),
   epochs: epochs.default(1),
   batchSize: batchSize.optional(),
+  /** Learning rate of the gates and value heads (default 1e-3). */
   learningRate: learningRate.optional(),
-  ...trainingData,
-  seed,
-  workers,
-  name: modelName.optional(),
+  /** Learning rate of the backbone's joint fine-tuning (default 1e-4). */
+  backboneLr: learningRate.optional(),
+  /** Entropy bonus, decayed to 0 over the run (default 0.01). */
+  entropy: z.number().min(0).max(10).optional(),
+  /** Train the agent only; the backbone stays as it is. */
+  freezeBackbone: z.boolean().default(false),
+  /** Weight of a distillation KL term from the starting model run with every layer (absent: off). */
+  distill: z.number().min(0).max(100).optional(),
+  /** Temperature of the distillation term. */
+  distillTemperature: z.number().positive().max(100).default(2),
+  /** Over these first epochs the agent decides 1 .. all of the last layers; the others run. */
+  curriculumEpochs: z.int().min(0).max(10_000).default(0),
+  /** Epochs after the agent's with the gates frozen and greedy, fine-tuning the backbone on their paths. */
+  consolidationEpochs: z.int().min(0).max(10_000).default(0),
+  rewardCosts: z.enum(REWARD_COSTS).default('model'),
+  /** A fresh classifier head for the dataset's classes (transfer); default: when the dataset is not the model's. */
+  newHead: z.boolean().optional(),
+  ...trainingRun,
 });
 
 export const EvalParams = z.strictObject({
@@ -86,6 +127,14 @@ export const EvalParams = z.strictObject({
   split: z.enum(['train', 'val', 'test']).default('test'),
   batchSize: batchSize.optional(),
   maxSamples: samples.optional(),
+  /** Run every layer (the static path) instead of the gates. */
+  static: z.boolean().default(false),
+  /** Evaluate a model whose training has not finished (its best-so-far weights). */
+  allowIncomplete: z.boolean().default(false),
+  /** Add the Skips view's gallery (test images as PNGs with the layers each ran). */
+  gallery: z.boolean().default(true),
+  backend,
+  adapter,
   workers,
 });
 
@@ -99,13 +148,17 @@ export const BenchParams = z.strictObject({
   batches: z.array(batchSize).min(1).max(16).default([1, 8, 32, 128, 256]),
   /** Timed-run budget per batch size and model, in seconds. */
   budgetSeconds: z.number().positive().max(3600).optional(),
+  /** Model mode: a separate static model to compare against (default: the model's own static path). */
+  staticModel: ModelIdSchema.optional(),
+  /** Model mode: the split to run on. */
+  split: z.enum(['test', 'val']).default('test'),
+  /** Model mode: images per batch size to run, at most the split. */
+  images: samples.optional(),
+  /** Model mode: telemetry sampling interval in ms. */
+  intervalMs: z.int().min(10).max(60_000).optional(),
   seed,
-  /**
-   * The engine: auto (the fastest available), or one tfjs backend, to compare engines run by run. webgpu
-   * runs in the desktop app's compute window; a software adapter (SwiftShader) only when asked for.
-   */
-  backend: z.enum(['auto', 'webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
-  adapter: z.enum(['hardware', 'software']).optional(),
+  backend,
+  adapter,
   /** More than 1 (with a model): the throughput mode, that many streams at once. */
   workers,
 });
@@ -127,7 +180,11 @@ export const SearchParams = z.strictObject({
   latency: z.boolean().default(false),
   /** Gate biases range over [-biasRange, biasRange]. */
   biasRange: z.number().positive().max(100).default(4),
+  /** Images per forward pass (default 256). */
+  batchSize: batchSize.optional(),
   seed,
+  backend,
+  adapter,
   workers,
 });
 

@@ -1,19 +1,22 @@
 /**
  * The built-in job kinds. Each imports its core module lazily inside run(), in the worker, so the main
  * thread validates params without loading tfjs, and a core module that is missing or broken fails its
- * own jobs only. Params schemas live in params.ts (pure, shared with the renderer).
+ * own jobs only. Params schemas live in contract/job-params.ts; each result is parsed with its one schema
+ * (core/results.ts) before it becomes result.json.
  */
 import path from 'node:path';
-import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
+import { AgentParams, ADAPTER_CHOICES, BACKEND_CHOICES, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
+import { BenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
 import type { LoadOptions } from '../../core/data/types';
 import { defaultWorkers, workersFor } from '../../core/parallel/threads';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
 
 /** Dataset load options from the training params' data knobs. */
-function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; valFraction?: number }): LoadOptions {
+function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; valFraction?: number; classes?: number[] }): LoadOptions {
   return {
     ...(p.valFraction !== undefined ? { valFraction: p.valFraction } : {}),
+    ...(p.classes ? { classes: p.classes } : {}),
     limit: { train: p.maxTrainSamples, test: p.maxTestSamples },
   };
 }
@@ -44,10 +47,9 @@ function trainHooks(ctx: JobContext, workers: number, checkpointEvery?: number):
   };
 }
 
-/** The job's backend: its own choice where its params have one, else SKIPVIT_BACKEND's. */
-async function backend(name?: 'auto' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu', adapter?: 'hardware' | 'software') {
+async function backend(requested: (typeof BACKEND_CHOICES)[number], adapter: (typeof ADAPTER_CHOICES)[number] = 'hardware') {
   const { initBackend } = await import('../../core/backend');
-  return name ? initBackend(name, adapter) : initBackend();
+  return initBackend(requested, adapter);
 }
 
 const train = defineKind({
@@ -58,17 +60,23 @@ const train = defineKind({
   resumable: true,
   producesModel: true,
   async run(p, ctx) {
-    const info = await backend();
-    const [{ loadDataset }, core] = await Promise.all([import('../../core/data/load'), import('../../core/train')]);
+    const info = await backend(p.backend, p.adapter);
+    const [{ loadDataset }, core, { isPresetName }] = await Promise.all([import('../../core/data/load'), import('../../core/train'), import('../../core/model/config')]);
+    if (!isPresetName(p.preset)) throw new Error(`preset "${p.preset}" is not one of micro, tiny, small, base`);
     const data = await loadDataset(p.dataset, dataOptions(p));
-    const preset = p.preset as Parameters<typeof core.trainStatic>[0]['preset'];
     const result = await core.trainStatic(
-      { data, preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, layerDrop: p.layerDrop, seed: p.seed, out: ctx.outputModelDir },
+      {
+        data, preset: p.preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, weightDecay: p.weightDecay, labelSmoothing: p.labelSmoothing,
+        layerDrop: p.layerDrop, augment: p.augment, seed: p.seed, out: ctx.outputModelDir, provenance: { params: p },
+      },
       trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
     const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
-    return { model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name };
+    return {
+      model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds,
+      bestEpoch: result.best?.epoch ?? null, history: result.history, dataset: data.info.name, backend: info.name,
+    };
   },
 });
 
@@ -81,7 +89,7 @@ const agent = defineKind({
   producesModel: true,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    const info = await backend();
+    const info = await backend(p.backend, p.adapter);
     const [{ loadDatasetForModel }, core, io] = await Promise.all([
       import('../../core/data/validation-split'),
       import('../../core/train'),
@@ -93,16 +101,20 @@ const agent = defineKind({
     const data = await loadDatasetForModel(from, meta.validationSplit, datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
-        data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward, epochs: p.epochs,
-        batchSize: p.batchSize, agentLr: p.learningRate, seed: p.seed, out: ctx.outputModelDir,
+        data, from, newHead: p.newHead ?? datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward,
+        advantage: p.advantage, epochs: p.epochs, batchSize: p.batchSize, agentLr: p.learningRate, backboneLr: p.backboneLr, entropy: p.entropy,
+        freezeBackbone: p.freezeBackbone, seed: p.seed, out: ctx.outputModelDir, provenance: { params: p },
+        ...(p.distill !== undefined ? { distill: { weight: p.distill, temperature: p.distillTemperature } } : {}),
+        curriculumEpochs: p.curriculumEpochs, consolidationEpochs: p.consolidationEpochs, rewardCosts: p.rewardCosts,
       },
       trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
     const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
-      model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, epochs: result.epochs,
-      steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name,
+      model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
+      epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, bestEpoch: result.best?.epoch ?? null,
+      history: result.history, backend: info.name,
     };
   },
 });
@@ -116,7 +128,7 @@ const evaluate = defineKind({
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    const info = await backend();
+    const info = await backend(p.backend, p.adapter);
     const [{ loadDatasetForModel }, core, io, { loadForInference }] = await Promise.all([
       import('../../core/data/validation-split'),
       import('../../core/train'),
@@ -124,23 +136,24 @@ const evaluate = defineKind({
       import('../../core/model/inference'),
     ]);
     // As its metadata says it runs: an exported point with its own gate bias, costed against the original model.
-    const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model));
+    const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model), { allowIncomplete: p.allowIncomplete });
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
     const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
+    const mode = p.static ? 'static' : meta.kind;
     const r = await core.evaluate(model, data[p.split], data.info, {
-      mode: meta.kind,
+      mode,
       inference,
       batchSize: p.batchSize,
       limit: p.maxSamples,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
-      keepPerSample: true,
+      keepPerSample: p.gallery,
       workers: workersFor(p.workers, info.name),
     });
     model.dispose();
     const { perSample, ...result } = r;
-    const gallery = core.buildGallery(data[p.split], perSample!, model.depth);
-    return { ...result, classNames: data.info.classNames, gallery, model: p.model, dataset: datasetName, split: p.split, backend: info.name };
+    const gallery = perSample ? { gallery: core.buildGallery(data[p.split], perSample, model.depth) } : {};
+    return parseResult(EvalResultSchema, { ...result, classNames: data.info.classNames, ...gallery, model: p.model, dataset: datasetName, split: p.split, mode, backend: info.name }, 'evaluation');
   },
 });
 
@@ -159,16 +172,18 @@ const bench = defineKind({
     if (p.model && (p.workers ?? 1) > 1) {
       // Throughput mode: that many streams at once; the same result as `skipvit bench --model --workers N`.
       const { runThroughputBench } = await import('../../core/bench/throughput-bench');
-      return { ...(await runThroughputBench({ model: ctx.modelDir(p.model), dataset: p.dataset, batches: p.batches, workers: p.workers!, signal: ctx.signal, onProgress, ...budget })) };
+      const r = await runThroughputBench({ model: ctx.modelDir(p.model), dataset: p.dataset, split: p.split, batches: p.batches, workers: p.workers!, signal: ctx.signal, onProgress, ...budget });
+      return parseResult(BenchResultSchema, { ...r }, 'benchmark');
     }
     if (p.model) {
       // Static versus dynamic on real data, with telemetry; the same result as `skipvit bench --model`.
       const { runModelBench } = await import('../../core/bench/model-bench');
-      return {
+      return parseResult(BenchResultSchema, {
         ...(await runModelBench({
-          model: ctx.modelDir(p.model), dataset: p.dataset, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
+          model: ctx.modelDir(p.model), staticModel: p.staticModel ? ctx.modelDir(p.staticModel) : undefined, dataset: p.dataset, split: p.split,
+          images: p.images, intervalMs: p.intervalMs, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
         })),
-      };
+      }, 'benchmark');
     }
     const [{ runExecutorBench }, { isPresetName }] = await Promise.all([import('../../core/bench/executor-bench'), import('../../core/model/config')]);
     const preset = p.preset ?? 'micro';
@@ -176,8 +191,7 @@ const bench = defineKind({
     const r = await runExecutorBench({
       preset, keep: p.keep ?? 0.5, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
     });
-    // SPEC 9 keys: `backend` is the name; the full record rides along as backendInfo.
-    return { ...r, backend: r.backend?.name ?? null, backendInfo: r.backend };
+    return parseResult(BenchResultSchema, { ...r }, 'benchmark');
   },
 });
 
@@ -190,12 +204,12 @@ const search = defineKind({
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    const info = await backend();
+    const info = await backend(p.backend, p.adapter);
     const { runSearch } = await import('../../core/search/vit-search');
     const result = await runSearch(
       {
         model: ctx.modelDir(p.model), dataset: p.dataset, pop: p.pop, gens: p.gens, valImages: p.maxSamples, testImages: p.maxTestSamples,
-        alpha: p.alpha, objective: p.objective, latency: p.latency, biasRange: p.biasRange, seed: p.seed, run: ctx.runId,
+        alpha: p.alpha, objective: p.objective, latency: p.latency, biasRange: p.biasRange, batchSize: p.batchSize, seed: p.seed, run: ctx.runId,
       },
       {
         signal: ctx.signal,
@@ -205,7 +219,7 @@ const search = defineKind({
         onGeneration: (g) => ctx.metric({ step: g.generation, generation: g.generation, hypervolume: g.hypervolume, frontSize: g.front.length, evaluations: g.evaluations }),
       },
     );
-    return { ...result, modelId: p.model };
+    return parseResult(SearchResultSchema, { ...result, modelId: p.model }, 'search');
   },
 });
 
@@ -216,7 +230,7 @@ const exportKind = defineKind({
   resumable: false,
   producesModel: true,
   async run(p, ctx) {
-    await backend();
+    await backend('auto');
     const [{ RunStore }, { exportPoint }] = await Promise.all([import('../workspace/run-store'), import('../../core/export/export')]);
     const runs = new RunStore(path.join(ctx.workspace, 'runs'));
     const source = runs.read(p.run);
@@ -229,7 +243,11 @@ const exportKind = defineKind({
       onProgress: (fraction, message) => ctx.progress({ fraction, message }),
     });
     const m = config.metrics.measured;
-    return { out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend };
+    return parseResult(
+      ExportResultSchema,
+      { out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend },
+      'export',
+    );
   },
 });
 

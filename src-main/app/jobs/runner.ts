@@ -102,7 +102,7 @@ export class JobRunner {
     }
     const params = parsed.data as Record<string, unknown>;
     const modelId = kind.inputModel?.(params);
-    if (modelId && !this.workspace.models.get(modelId).complete) {
+    if (modelId && !this.workspace.models.get(modelId).complete && params.allowIncomplete !== true) {
       // Checked before anything is written, like not_found.
       throw new ApiError('conflict', `model ${modelId} is incomplete: its training has not finished (resume or wait for its run)`);
     }

@@ -96,6 +96,29 @@ export class ModelStore {
     this.cache.delete(id);
   }
 
+  /**
+   * Copies a model folder from outside the workspace in under `id` (the CLI's `--model DIR --workspace W`),
+   * once: an id that is already there is the same model (the id carries a hash of its model.json).
+   */
+  importFolder(source: string, id: string): string {
+    const dir = this.dir(id);
+    if (!fs.existsSync(path.join(dir, 'model.json'))) {
+      const staging = `${dir}.importing-${process.pid}`;
+      withPathSync('copy', staging, () => {
+        fs.cpSync(source, staging, { recursive: true, filter: (f) => !f.includes(`${path.sep}checkpoints`) });
+        fs.renameSync(staging, dir);
+      });
+      this.annotateImport(id, source);
+    }
+    return id;
+  }
+
+  private annotateImport(id: string, source: string): void {
+    const file = path.join(this.dir(id), 'meta.json');
+    const existing: Json = fs.existsSync(file) ? readDoc(file, MODEL_META) : { schemaVersion: MODEL_META.version };
+    writeJsonAtomic(file, { name: path.basename(source), createdAt: new Date().toISOString(), ...existing, importedFrom: source });
+  }
+
   /** Adds the studio's fields to a produced model's meta.json, keeping whatever is already there. */
   annotate(id: string, fields: { name: string; sourceRun: string; createdAt: string; metrics: Record<string, unknown> }): void {
     const file = path.join(this.dir(id), 'meta.json');

@@ -141,6 +141,12 @@ export class RunStore {
     return { runs, problems };
   }
 
+  /** The newest run of this kind, with exactly these (validated) params, that can be resumed. */
+  latestResumable(kind: string, params: Record<string, unknown>): string | undefined {
+    const want = canonical(params);
+    return this.list().runs.find((r) => r.kind === kind && r.resumable && canonical(this.read(r.id).params) === want)?.id;
+  }
+
   readMetrics(id: string): JsonlRead {
     this.read(id);
     return readJsonl(this.file(id, METRICS_FILE));
@@ -194,4 +200,11 @@ export function ownerAlive(owner: { pid: number; host: string } | undefined): bo
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** JSON with object keys sorted, so equal params compare equal whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }

@@ -1,23 +1,24 @@
-/** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model. */
-import path from 'node:path';
-import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
-import { loadDatasetForModel } from '../../core/data';
-import { datasetFor, readModelMeta } from '../../core/model';
-import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
+/** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model, as the `agent` job. */
+import { REWARD_COSTS } from '../../app/contract/job-params';
+import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/modes';
 import { oneOf, requireString } from '../args';
-import { defineCommand } from '../command';
-import { WORKERS_FLAG, workersOf } from '../workers';
-import { interruptSignal, trainProgress } from '../train-progress';
+import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 
-export const command = defineCommand(
-  'skipvit agent --model DIR --alpha A --epochs N --out DIR [--dataset D] [--new-head]',
-  {
-    model: { type: 'string', help: 'the model to start from (static: a fresh agent; dynamic: the agent is kept)' },
+const pct = (v: unknown, d = 2) => `${((v as number) * 100).toFixed(d)}%`;
+
+export const command = defineJobCommand({
+  kind: 'agent',
+  usage: 'skipvit agent --model DIR|ID --alpha A --epochs N --out DIR [--dataset D] [--new-head] [--workspace W: run as a workspace job]',
+  producesModel: true,
+  flags: {
+    workers: WORKERS_FLAG,
+    model: { type: 'string', help: 'the model to start from (static: a fresh agent; dynamic: the agent is kept); a folder, or with --workspace a model id' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
     alpha: { type: 'number', help: 'cost weight in the reward r = p(label) - alpha * executed cost: larger skips more', default: 1 },
     gamma: { type: 'number', help: 'discount of the return over layers', default: 0.9 },
     epochs: { type: 'number', help: 'epochs', default: 3 },
-    out: { type: 'string', help: 'model folder to write' },
+    out: { type: 'string', help: 'model folder to write; with --workspace, a copy of the run\'s model' },
     'batch-size': { type: 'number', help: 'batch size', default: 64 },
     'agent-lr': { type: 'number', help: 'learning rate of gates and value heads', default: 1e-3 },
     'backbone-lr': { type: 'number', help: 'learning rate of the backbone\'s joint fine-tuning', default: 1e-4 },
@@ -34,41 +35,37 @@ export const command = defineCommand(
     classes: { type: 'list', help: 'keep only these class indices, relabelled 0..k-1' },
     limit: { type: 'number', help: 'use only the first N training images' },
     seed: { type: 'number', help: 'seed', default: 0 },
-    resume: { type: 'boolean', help: 'continue from the latest checkpoint in <out>/checkpoints' },
-    workers: WORKERS_FLAG,
+    resume: { type: 'boolean', help: 'continue from the latest checkpoint (in <out>/checkpoints; with --workspace, the run with these flags)' },
+    'checkpoint-every': { type: 'number', help: 'steps between checkpoints', default: 200 },
   },
-  async ({ flags }, io) => {
-    const from = path.resolve(requireString(flags, 'model'));
-    const out = path.resolve(requireString(flags, 'out'));
-    const advantage = oneOf(flags, 'advantage', ADVANTAGE_MODES);
-    const reward = oneOf(flags, 'reward', REWARD_MODES);
-    const rewardCosts = oneOf(flags, 'reward-costs', ['model', 'flops']);
-    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
-    const { meta } = await readModelMeta(from);
-    const name = datasetFor(from, meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDatasetForModel(from, meta.validationSplit, name, {
-      ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
-      ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),
-    });
-    const t0 = Date.now();
-    const r = await trainAgent(
-      {
-        data, from, out, alpha: Number(flags.alpha), gamma: Number(flags.gamma), epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']),
-        agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage, reward,
-        freezeBackbone: Boolean(flags['freeze-backbone']), newHead: Boolean(flags['new-head']), seed: Number(flags.seed),
-        ...(flags.distill !== undefined ? { distill: { weight: Number(flags.distill), temperature: Number(flags['distill-temperature']) } } : {}),
-        curriculumEpochs: Number(flags['curriculum-epochs']), consolidationEpochs: Number(flags['consolidation-epochs']), rewardCosts,
-        provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
-      },
-      { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume), workers: workersOf(flags, backend.name) },
-    );
-    r.model.dispose();
-    const test = await evaluateSaved(out, data.test, data.info, { mode: 'dynamic' });
-    const result = {
-      model: out, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
-      epochs: r.epochs, steps: r.steps, wallSeconds: (Date.now() - t0) / 1000, bestEpoch: r.best?.epoch ?? null, validation: r.history, backend: backend.name,
-    };
-    io.result(result, () => `trained ${out}: test accuracy ${(test.accuracy * 100).toFixed(2)}%, executed cost ${(test.meanExecutedCost * 100).toFixed(1)}% (${test.meanExecutedLayers.toFixed(2)} layers), ${result.wallSeconds.toFixed(0)} s`);
-    return 0;
-  },
-);
+  params: (flags, refs) => ({
+    // The choices first: a wrong one is refused before any folder is looked at.
+    advantage: oneOf(flags, 'advantage', ADVANTAGE_MODES),
+    reward: oneOf(flags, 'reward', REWARD_MODES),
+    rewardCosts: oneOf(flags, 'reward-costs', REWARD_COSTS),
+    model: refs.model(requireString(flags, 'model'), 'model'),
+    dataset: flags.dataset as string | undefined,
+    alpha: Number(flags.alpha),
+    gamma: Number(flags.gamma),
+    epochs: Number(flags.epochs),
+    batchSize: Number(flags['batch-size']),
+    learningRate: Number(flags['agent-lr']),
+    backboneLr: Number(flags['backbone-lr']),
+    entropy: Number(flags.entropy),
+    freezeBackbone: Boolean(flags['freeze-backbone']),
+    distill: flags.distill === undefined ? undefined : Number(flags.distill),
+    distillTemperature: Number(flags['distill-temperature']),
+    curriculumEpochs: Number(flags['curriculum-epochs']),
+    consolidationEpochs: Number(flags['consolidation-epochs']),
+    newHead: flags['new-head'] ? true : undefined,
+    classes: flags.classes === undefined ? undefined : (flags.classes as string[]).map(Number),
+    maxTrainSamples: flags.limit === undefined ? undefined : Number(flags.limit),
+    seed: Number(flags.seed),
+    checkpointEvery: Number(flags['checkpoint-every']),
+    backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
+  }),
+  summary: (r) =>
+    `trained ${r.model}${r.run ? ` (run ${r.run})` : ''}: test accuracy ${pct(r.accuracy)}, executed cost ${pct(r.meanExecutedCost, 1)} ` +
+    `(${(r.meanExecutedLayers as number).toFixed(2)} layers), ${(r.wallSeconds as number).toFixed(0)} s`,
+});

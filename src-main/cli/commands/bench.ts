@@ -1,32 +1,53 @@
 /**
- * `skipvit bench`: static versus dynamic timing.
+ * `skipvit bench`: static versus dynamic timing, as the `bench` job.
  *   --random --preset P --keep F   executor benchmark on a random model with forced keep masks
  *   --model DIR [--dataset D]      the full comparison on real data, with telemetry (power, memory)
- *   --backends wasm,webgpu         either, on each engine in turn: { kind: 'engines', engines: [result, ...] }
  */
 import { promises as fs } from 'node:fs';
-import { BACKEND_ORDER, backendInfo, initBackend, type AdapterKind, type BackendName } from '../../core/backend';
+import { renderModelBench, type ModelBenchResult } from '../../core/bench/model-bench';
+import type { ExecutorBenchResult } from '../../core/bench/executor-bench';
+import type { ThroughputBenchResult } from '../../core/bench/throughput-bench';
 import { isPresetName } from '../../core/model/config';
-import { intList, UsageError, type FlagValues } from '../args';
-import { defineCommand } from '../command';
-import { table, type CliIO } from '../output';
-import { workersOf } from '../workers';
+import { intList, oneOf, UsageError } from '../args';
+import { defineJobCommand } from '../job-command';
+import { table } from '../output';
 
 const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
-export const command = defineCommand(
-  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D] [--workers N]) [--batch 1,8,32,128,256] [--backends wasm,webgpu] [--json] [--out FILE]',
-  {
+function renderThroughputBench(r: ThroughputBenchResult): string {
+  return (
+    `backend ${r.backend}; mode throughput: ${r.workers} streams at once\n` +
+    table(['batch', 'static img/s', 'dynamic img/s'], r.batches.map((b) => [b.batchSize, fmt(b.static.imagesPerSec), fmt(b.dynamic?.imagesPerSec)]))
+  );
+}
+
+function renderExecutorBench(r: ExecutorBenchResult): string {
+  return (
+    `backend ${r.backend}; preset ${r.preset} (random weights), keep ${r.keep}\n` +
+    table(
+      ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'efficiency (cpu)', 'static MB', 'dynamic MB'],
+      r.batches.map((b) =>
+        b.skipped
+          ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '', '']
+          : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
+      ),
+    )
+  );
+}
+
+export const command = defineJobCommand({
+  kind: 'bench',
+  usage: 'skipvit bench (--random --preset P --keep F | --model DIR|ID [--dataset D]) [--batch 1,8,32,128,256] [--json] [--out FILE] [--workspace W]',
+  flags: {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
     keep: { type: 'number', help: 'fraction of layers each sample runs, for --random', default: 0.5 },
-    model: { type: 'string', help: 'model folder (a dynamic model; its static path is the baseline)' },
+    model: { type: 'string', help: 'model folder, or with --workspace a model id (a dynamic model; its static path is the baseline)' },
     'static-model': { type: 'string', help: 'a separate static model to compare against (default: the model\'s static path)' },
     dataset: { type: 'string', help: 'dataset for --model (default: the one the model was trained on)' },
     split: { type: 'string', help: 'split to run on: test or val', default: 'test' },
     batch: { type: 'list', help: 'batch sizes', default: '1,8,32,128,256' },
-    backends: { type: 'string', help: 'run on each of these backends in turn, e.g. wasm,webgpu (instead of --backend)' },
     seconds: { type: 'number', help: 'timed seconds per batch size', default: 3 },
     images: { type: 'number', help: 'images per batch size to run (--model), at most the split', default: 1024 },
     seed: { type: 'number', help: 'seed', default: 0 },
@@ -34,87 +55,32 @@ export const command = defineCommand(
     out: { type: 'string', help: 'also write the JSON result to this file' },
     workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
-  async ({ flags }, io) => {
-    const adapter = flags.adapter as AdapterKind;
-    const batches = intList(flags.batch, 'batch');
-    // --backends runs the same benchmark on each engine in turn, one process, and returns them side by side.
-    const engines = typeof flags.backends === 'string' ? backendList(flags.backends) : null;
-    let result: object;
-    let human: () => string;
-    if (engines) {
-      const runs: { result: object; human: () => string }[] = [];
-      for (const name of engines) {
-        await initBackend(name, adapter);
-        runs.push(await benchOnce(flags, batches, io));
-      }
-      result = { kind: 'engines', engines: runs.map((r) => r.result) };
-      human = () => runs.map((r) => r.human()).join('\n\n');
-    } else {
-      await initBackend(flags.backend as BackendName | 'auto', adapter);
-      ({ result, human } = await benchOnce(flags, batches, io));
+  params(flags, refs) {
+    const common = { batches: intList(flags.batch, 'batch'), budgetSeconds: Number(flags.seconds), seed: Number(flags.seed), backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware' };
+    if (flags.random) {
+      const preset = String(flags.preset);
+      if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
+      return { ...common, preset, keep: Number(flags.keep) };
     }
-    if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
-    io.result(result, human);
-    return 0;
+    if (typeof flags.model !== 'string') throw new UsageError('give --random (executor benchmark) or --model DIR (static versus dynamic on real data)');
+    return {
+      ...common,
+      model: refs.model(flags.model, 'model'),
+      staticModel: typeof flags['static-model'] === 'string' ? refs.model(flags['static-model'], 'static-model') : undefined,
+      dataset: flags.dataset as string | undefined,
+      split: oneOf(flags, 'split', ['test', 'val']),
+      images: Number(flags.images),
+      intervalMs: Number(flags.interval),
+      workers: Number(flags.workers),
+    };
   },
-);
-
-function backendList(text: string): BackendName[] {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  for (const n of names) if (!(BACKEND_ORDER as readonly string[]).includes(n)) throw new UsageError(`--backends: "${n}" is not a backend (${BACKEND_ORDER.join(', ')})`);
-  if (names.length === 0) throw new UsageError('--backends needs at least one backend, e.g. wasm,webgpu');
-  return names as BackendName[];
-}
-
-/** One benchmark on the active backend: the JSON result and its human rendering. */
-async function benchOnce(flags: FlagValues, batches: number[], io: CliIO): Promise<{ result: object; human: () => string }> {
-  const backend = backendInfo()!;
-  const bar = io.progress(`bench ${backend.name}`);
-  let result: object;
-  let human: () => string;
-  if (flags.random) {
-    const preset = String(flags.preset);
-    if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
-    const { runExecutorBench } = await import('../../core/bench/executor-bench');
-    const r = await runExecutorBench({
-      preset, keep: Number(flags.keep), batches, seed: Number(flags.seed), secondsPerBatch: Number(flags.seconds),
-      onProgress: (f, m) => bar.update(f, m),
-    });
-    bar.done();
-    result = { ...r, backend: r.backend?.name, backendInfo: r.backend };
-    human = () =>
-      `backend ${backend.name}${backend.adapter ? ` on ${backend.adapter.description} (${backend.adapter.kind} adapter)` : ''}; preset ${preset} (random weights), keep ${r.keep}\n` +
-      table(
-        ['batch', 'static img/s', 'dynamic img/s', 'static p95 ms', 'dynamic p95 ms', 'speedup', 'ideal', 'efficiency', 'efficiency (cpu)', 'static MB', 'dynamic MB'],
-        r.batches.map((b) =>
-          b.skipped
-            ? [b.batchSize, `skipped: ${b.skipped}`, '', '', '', '', '', '', '', '', '']
-            : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
-        ),
-      );
-  } else if (typeof flags.model === 'string' && workersOf(flags, backend.name) > 1) {
-    const { runThroughputBench } = await import('../../core/bench/throughput-bench');
-    const r = await runThroughputBench({
-      model: flags.model, dataset: flags.dataset as string | undefined, split: String(flags.split) as 'test' | 'val', batches,
-      secondsPerBatch: Number(flags.seconds), workers: workersOf(flags, backend.name), onProgress: (f, m) => bar.update(f, m),
-    });
-    bar.done();
-    result = r;
-    human = () =>
-      `backend ${backend.name}; mode throughput: ${r.workers} streams at once\n` +
-      table(['batch', 'static img/s', 'dynamic img/s'], r.batches.map((b) => [b.batchSize, fmt(b.static.imagesPerSec), fmt(b.dynamic?.imagesPerSec)]));
-  } else if (typeof flags.model === 'string') {
-    const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
-    const r = await runModelBench({
-      model: flags.model, staticModel: flags['static-model'] as string | undefined, dataset: flags.dataset as string | undefined,
-      split: String(flags.split) as 'test' | 'val', batches, secondsPerBatch: Number(flags.seconds), images: Number(flags.images),
-      seed: Number(flags.seed), intervalMs: Number(flags.interval), onProgress: (f, m) => bar.update(f, m),
-    });
-    bar.done();
-    result = r;
-    human = () => renderModelBench(r);
-  } else {
-    throw new UsageError('give --random (executor benchmark) or --model DIR (static versus dynamic on real data)');
-  }
-  return { result, human };
-}
+  async after(result, flags) {
+    if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
+  },
+  summary: (r) =>
+    r.kind === 'executor'
+      ? renderExecutorBench(r as unknown as ExecutorBenchResult)
+      : r.kind === 'throughput'
+        ? renderThroughputBench(r as unknown as ThroughputBenchResult)
+        : renderModelBench(r as unknown as ModelBenchResult),
+});

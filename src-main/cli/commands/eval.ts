@@ -1,44 +1,41 @@
-/** `skipvit eval`: accuracy and skipping statistics of a model on a split. */
-import path from 'node:path';
-import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
-import { loadDatasetForModel } from '../../core/data';
-import { datasetFor, loadForInference } from '../../core/model';
-import { evaluate } from '../../core/train';
+/** `skipvit eval`: accuracy and skipping statistics of a model on a split, as the `eval` job. */
 import { oneOf, requireString } from '../args';
-import { defineCommand } from '../command';
-import { WORKERS_FLAG, workersOf } from '../workers';
+import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
 import { table } from '../output';
 
-export const command = defineCommand(
-  'skipvit eval --model DIR [--dataset D] [--split test|val] [--static] [--allow-incomplete]',
-  {
-    model: { type: 'string', help: 'model folder' },
+export const command = defineJobCommand({
+  kind: 'eval',
+  usage: 'skipvit eval --model DIR|ID [--dataset D] [--split test|val] [--static] [--allow-incomplete] [--workspace W]',
+  flags: {
+    workers: WORKERS_FLAG,
+    model: { type: 'string', help: 'model folder, or with --workspace a model id' },
     dataset: { type: 'string', help: 'dataset (default: the model\'s)' },
     split: { type: 'string', help: 'test or val', default: 'test' },
     static: { type: 'boolean', help: 'run every layer (the static path) instead of the gates' },
     limit: { type: 'number', help: 'evaluate only the first N images' },
+    'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
+    gallery: { type: 'boolean', help: 'add the Skips view\'s gallery (test images as PNGs with the layers each ran)' },
     'allow-incomplete': { type: 'boolean', help: 'evaluate a model whose training has not finished (its best-so-far weights)' },
-    workers: WORKERS_FLAG,
   },
-  async ({ flags }, io) => {
-    const dir = path.resolve(requireString(flags, 'model'));
-    const split = oneOf(flags, 'split', ['test', 'val']);
-    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
-    const { model, meta, inference } = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
-    const name = datasetFor(dir, meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDatasetForModel(dir, meta.validationSplit, name);
-    const mode = flags.static || meta.kind === 'static' ? 'static' : 'dynamic';
-    const bar = io.progress('eval');
-    const r = await evaluate(model, data[split], data.info, {
-      mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, workers: workersOf(flags, backend.name), onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
-    });
-    bar.done();
-    model.dispose();
-    const result = { model: dir, dataset: name, split, mode, classNames: data.info.classNames, ...r };
-    io.result(result, () =>
-      `${name} ${split}, ${mode}: accuracy ${(r.accuracy * 100).toFixed(2)}% on ${r.images} images; mean executed cost ${(r.meanExecutedCost * 100).toFixed(1)}% (${r.meanExecutedLayers.toFixed(2)} layers)\n` +
-      table(['layer', ...r.layerRates.map((_, l) => String(l))], [['run rate', ...r.layerRates.map((x) => x.toFixed(2))]]),
+  params: (flags, refs) => ({
+    model: refs.model(requireString(flags, 'model'), 'model'),
+    dataset: flags.dataset as string | undefined,
+    split: oneOf(flags, 'split', ['test', 'val']),
+    static: Boolean(flags.static),
+    maxSamples: flags.limit === undefined ? undefined : Number(flags.limit),
+    batchSize: Number(flags['batch-size']),
+    gallery: Boolean(flags.gallery),
+    allowIncomplete: Boolean(flags['allow-incomplete']),
+    backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
+  }),
+  summary(r) {
+    const rates = r.layerRates as number[];
+    return (
+      `${r.dataset} ${r.split}, ${r.mode}: accuracy ${((r.accuracy as number) * 100).toFixed(2)}% on ${r.images} images; ` +
+      `mean executed cost ${((r.meanExecutedCost as number) * 100).toFixed(1)}% (${(r.meanExecutedLayers as number).toFixed(2)} layers)\n` +
+      table(['layer', ...rates.map((_, l) => String(l))], [['run rate', ...rates.map((x) => x.toFixed(2))]])
     );
-    return 0;
   },
-);
+});

@@ -1,62 +1,17 @@
 /**
- * `skipvit search`: the NSGA-II post-training search of a dynamic model (SPEC 2, 9). With --workspace the
- * search is recorded there as a run (run.json, metrics.jsonl with the hypervolume per generation,
- * result.json), so the studio lists it and `skipvit export --run ID` can export its points.
+ * `skipvit search`: the NSGA-II post-training search of a dynamic model (SPEC 2, 9), as the `search` job. With
+ * --workspace it is a run there (run.json, metrics.jsonl with the hypervolume per generation, result.json), so
+ * the studio lists it and `skipvit export --run ID` can export its points.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeJsonAtomic } from '../../app/workspace/atomic';
-import { JsonlWriter } from '../../app/workspace/jsonl';
-import { METRICS_FILE, newRunId, RESULT_FILE, selfOwner } from '../../app/workspace/run-store';
-import type { RunDoc } from '../../app/workspace/schemas';
-import { endRun, Workspace } from '../../app/workspace/workspace';
-import { initBackend, type AdapterKind, type BackendName } from '../../core/backend';
 import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES } from '../../core/search/vit-objective';
-import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
+import type { VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
-import { CancelledError } from '../../core/util/cancel';
 import { oneOf, requireString } from '../args';
-import { defineCommand } from '../command';
-import { WORKERS_FLAG, workersOf } from '../workers';
-import { table, type CliIO } from '../output';
-
-/** A search recorded as a workspace run, written directly (the search runs in this process). */
-function recordRun(workspaceDir: string, params: Record<string, unknown>) {
-  const { workspace } = Workspace.open(workspaceDir);
-  const now = new Date().toISOString();
-  let doc: RunDoc = {
-    schemaVersion: 1,
-    id: newRunId('search'),
-    kind: 'search',
-    name: `search ${path.basename(String(params.model))} (CLI)`,
-    status: 'running',
-    createdAt: now,
-    updatedAt: now,
-    startedAt: now,
-    params,
-    attempts: [{ startedAt: now, status: 'running', resumed: false }],
-    resumableKind: false,
-    owner: selfOwner(),
-  };
-  workspace.runs.create(doc);
-  const metrics = new JsonlWriter(workspace.runs.file(doc.id, METRICS_FILE));
-  return {
-    id: doc.id,
-    dir: workspace.runs.dir(doc.id),
-    progress(fraction: number, message: string) {
-      const at = new Date().toISOString();
-      doc = { ...doc, progress: { fraction, message, at }, updatedAt: at };
-      workspace.runs.write(doc);
-    },
-    metric: (record: Record<string, unknown>) => metrics.append({ ...record, t: Date.now() }),
-    succeed(result: VitSearchResult) {
-      writeJsonAtomic(workspace.runs.file(doc.id, RESULT_FILE), result);
-      const ended = endRun(doc, 'succeeded');
-      workspace.runs.write({ ...ended, progress: { fraction: 1, message: 'done', at: ended.updatedAt } });
-    },
-    fail: (status: 'failed' | 'cancelled', message: string) => workspace.runs.write(endRun(doc, status, message)),
-  };
-}
+import { defineJobCommand } from '../job-command';
+import { WORKERS_FLAG } from '../workers';
+import { table } from '../output';
 
 function summary(r: VitSearchResult): string {
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -80,19 +35,12 @@ function summary(r: VitSearchResult): string {
   ].join('\n');
 }
 
-function cancelOnSigint(io: CliIO): AbortSignal {
-  const ac = new AbortController();
-  process.once('SIGINT', () => {
-    io.log('\ncancelling the search (Ctrl-C again to kill)');
-    ac.abort();
-  });
-  return ac.signal;
-}
-
-export const command = defineCommand(
-  'skipvit search --model DIR [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--out FILE]',
-  {
-    model: { type: 'string', help: 'the dynamic model folder to search' },
+export const command = defineJobCommand({
+  kind: 'search',
+  usage: 'skipvit search --model DIR|ID [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--out FILE] [--workspace W]',
+  flags: {
+    workers: WORKERS_FLAG,
+    model: { type: 'string', help: 'the dynamic model to search: a folder, or with --workspace a model id' },
     dataset: { type: 'string', help: "dataset (default: the model's)" },
     pop: { type: 'number', help: 'population size', default: 24 },
     gens: { type: 'number', help: 'generations after the initial population', default: 10 },
@@ -105,66 +53,28 @@ export const command = defineCommand(
     seed: { type: 'number', help: 'seed of the search', default: 0 },
     'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
     out: { type: 'string', help: 'also write the result JSON to this file' },
-    workers: WORKERS_FLAG,
   },
-  async ({ flags }, io) => {
-    const model = path.resolve(requireString(flags, 'model'));
-    const objective = oneOf(flags, 'objective', SEARCH_OBJECTIVES);
-    const backend = await initBackend(flags.backend as BackendName | 'auto', flags.adapter as AdapterKind);
-    const opts = {
-      model,
-      dataset: flags.dataset as string | undefined,
-      pop: Number(flags.pop),
-      gens: Number(flags.gens),
-      valImages: Number(flags['val-images']),
-      testImages: flags['test-images'] === undefined ? undefined : Number(flags['test-images']),
-      alpha: flags.alpha === undefined ? undefined : Number(flags.alpha),
-      objective,
-      latency: Boolean(flags.latency),
-      biasRange: Number(flags['bias-range']),
-      seed: Number(flags.seed),
-      batchSize: Number(flags['batch-size']),
-    };
-    const run = flags.workspace ? recordRun(String(flags.workspace), { ...opts, backend: backend.name }) : null;
-    if (run) io.log(`run ${run.id} (${run.dir})`);
-    const bar = io.progress('search');
-    let lastWrite = 0;
-    let result: VitSearchResult;
-    try {
-      result = await runSearch(
-        { ...opts, run: run?.id ?? null },
-        {
-          signal: cancelOnSigint(io),
-          workers: workersOf(flags, backend.name),
-          onProgress(fraction, message) {
-            bar.update(fraction, message);
-            if (run && Date.now() - lastWrite > 1000) {
-              lastWrite = Date.now();
-              run.progress(fraction, message);
-            }
-          },
-          onGeneration: (g) =>
-            run?.metric({
-              step: g.generation,
-              generation: g.generation,
-              hypervolume: g.hypervolume,
-              frontSize: g.front.length,
-              evaluations: g.evaluations,
-            }),
-        },
-      );
-    } catch (err) {
-      run?.fail(err instanceof CancelledError ? 'cancelled' : 'failed', (err as Error).message);
-      throw err;
-    }
-    bar.done(`${result.front.length} points`);
-    run?.succeed(result);
-    if (flags.out) {
-      const file = path.resolve(String(flags.out));
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await writeFileAtomic(file, JSON.stringify(result, null, 1));
-    }
-    io.result(result, () => summary(result));
-    return 0;
+  params: (flags, refs) => ({
+    model: refs.model(requireString(flags, 'model'), 'model'),
+    dataset: flags.dataset as string | undefined,
+    pop: Number(flags.pop),
+    gens: Number(flags.gens),
+    maxSamples: Number(flags['val-images']),
+    maxTestSamples: flags['test-images'] === undefined ? undefined : Number(flags['test-images']),
+    alpha: flags.alpha === undefined ? undefined : Number(flags.alpha),
+    objective: oneOf(flags, 'objective', SEARCH_OBJECTIVES),
+    latency: Boolean(flags.latency),
+    biasRange: Number(flags['bias-range']),
+    seed: Number(flags.seed),
+    batchSize: Number(flags['batch-size']),
+    backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware',
+    workers: flags.workers === undefined ? undefined : Number(flags.workers),
+  }),
+  async after(result, flags) {
+    if (!flags.out) return;
+    const file = path.resolve(String(flags.out));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, JSON.stringify(result, null, 1));
   },
-);
+  summary: (r) => summary(r as unknown as VitSearchResult),
+});

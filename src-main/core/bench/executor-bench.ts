@@ -38,7 +38,9 @@ export interface ExecutorBenchResult {
   kind: 'executor';
   /** One stream in this thread (latency per batch is a per-stream figure). */
   mode: 'single-stream';
-  backend: BackendInfo | null;
+  /** The backend's name; backendInfo says why faster ones were not used (core/results.ts BenchResultSchema). */
+  backend: string | null;
+  backendInfo: BackendInfo | null;
   config: ViTConfig;
   preset: PresetName;
   keep: number;
@@ -88,5 +90,5 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
     model.dispose();
   }
   opts.onProgress?.(1, 'done');
-  return { kind: 'executor', mode: 'single-stream', backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
+  return { kind: 'executor', mode: 'single-stream', backend: backend?.name ?? null, backendInfo: backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
 }

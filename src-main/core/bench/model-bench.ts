@@ -64,7 +64,9 @@ export interface ModelBenchResult {
   kind: 'model';
   /** One stream in this thread: per-batch latency is meaningful (throughput-bench.ts is the other mode). */
   mode: 'single-stream';
-  backend: BackendInfo | null;
+  /** The backend's name; backendInfo says why faster ones were not used (core/results.ts BenchResultSchema). */
+  backend: string | null;
+  backendInfo: BackendInfo | null;
   hardware: HardwareInventory;
   model: { path: string; staticPath: string | null; kind: string; config: ViT['config']; params: number; flopsPerImage: number; dataset: string };
   dataset: { name: string; split: string; images: number; source: string };
@@ -205,7 +207,8 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const result: ModelBenchResult = {
     kind: 'model',
     mode: 'single-stream',
-    backend,
+    backend: backend?.name ?? null,
+    backendInfo: backend,
     hardware,
     model: {
       path: path.resolve(opts.model), staticPath: opts.staticModel ? path.resolve(opts.staticModel) : null, kind: (meta as ModelMeta).kind,
@@ -229,7 +232,7 @@ const f = (n: number | null | undefined, d = 1) => (n === null || n === undefine
 
 export function renderModelBench(r: ModelBenchResult): string {
   const head = [
-    `backend ${r.backend?.name ?? '?'}${r.backend?.notUsed.length ? ` (not used: ${r.backend.notUsed.map((n) => `${n.backend}: ${n.reason}`).join('; ')})` : ''}`,
+    `backend ${r.backend ?? '?'}${r.backendInfo?.notUsed.length ? ` (not used: ${r.backendInfo.notUsed.map((n) => `${n.backend}: ${n.reason}`).join('; ')})` : ''}`,
     `model ${r.model.path} on ${r.dataset.name} ${r.dataset.split} (${r.dataset.images} images)`,
     `accuracy static ${f(r.accuracy.static * 100, 2)}%  dynamic ${f(r.accuracy.dynamic * 100, 2)}%  mean executed cost ${f(r.meanExecutedCost, 3)}`,
     `power: ${r.power.available ? r.power.sources.join(', ') : `not available here (${r.power.reason})`}`,

@@ -36,7 +36,9 @@ export interface ThroughputBenchResult {
   /** How the numbers were taken: 'throughput' = `workers` streams at once (single-stream results say 'single-stream'). */
   mode: 'throughput';
   workers: number;
-  backend: BackendInfo | null;
+  /** The backend's name; backendInfo says why faster ones were not used (core/results.ts BenchResultSchema). */
+  backend: string | null;
+  backendInfo: BackendInfo | null;
   model: { path: string; kind: string };
   dataset: { name: string; split: string };
   batches: { batchSize: number; static: ThroughputFigure; dynamic: ThroughputFigure | null }[];
@@ -85,7 +87,7 @@ export async function runThroughputBench(opts: ThroughputBenchOptions): Promise<
     }
     progress(1, 'done');
     return {
-      kind: 'throughput', mode: 'throughput', workers: opts.workers, backend: backendInfo(),
+      kind: 'throughput', mode: 'throughput', workers: opts.workers, backend: backendInfo()?.name ?? null, backendInfo: backendInfo(),
       model: { path: opts.model, kind: meta.kind }, dataset: { name: datasetName, split: opts.split ?? 'test' }, batches,
       protocol: `per batch size: ${opts.workers} worker threads (one model copy each) run the same ${opts.split ?? 'test'}-split batch over and over; a 0.2 s warm-up per path, then two alternating timed rounds per path of ${(seconds / (2 * paths.length)).toFixed(2)} s; throughput = images finished by all workers / wall seconds (each run's logits read back to the host)`,
     };

@@ -1,52 +1,18 @@
 /**
  * Reading a stored search result back for export: a run's result.json or a file written by
- * `skipvit search --out`. Only the fields export relies on are checked; the rest passes through.
+ * `skipvit search --out`, parsed with the one SearchResultSchema (core/results.ts), then checked for consistency.
  */
 import { promises as fs } from 'node:fs';
-import { z } from 'zod';
+import { SearchResultSchema, type SearchResult } from '../results';
 import type { VitSearchResult } from '../search/vit-search';
 
-const num = z.number().refine(Number.isFinite, 'must be a finite number');
-
-export const StoredFrontPointSchema = z.looseObject({
-  index: z.int().min(0),
-  accuracy: num,
-  meanExecutedCost: num,
-  valAccuracy: num,
-  valReward: num,
-  valExecutedCost: num,
-  prunedLayers: z.array(z.int().min(0)),
-  prunedFraction: num,
-  gateBias: z.array(num),
-});
-
-export const StoredSearchResultSchema = z.looseObject({
-  schemaVersion: z.literal(1),
-  kind: z.literal('vit-search'),
-  run: z.string().nullable(),
-  model: z.string().min(1),
-  depth: z.int().min(1),
-  costs: z.array(num),
-  dataset: z.looseObject({ name: z.string().min(1), classNames: z.array(z.string()) }),
-  splits: z.looseObject({ val: z.looseObject({ images: z.int().min(1) }).optional(), test: z.looseObject({ images: z.int().min(1) }) }),
-  baseline: z.looseObject({ accuracy: num, meanExecutedCost: num }),
-  static: z.looseObject({ accuracy: num }),
-  front: z.array(StoredFrontPointSchema),
-  knee: z.int().min(0).nullable(),
-  hypervolume: z.array(num),
-  generations: z.array(z.looseObject({ generation: z.int(), hypervolume: num })),
-  objective: z.enum(['reward', 'accuracy']),
-  alpha: num,
-  batchSize: z.int().min(1),
-});
-
-type Checked = z.infer<typeof StoredSearchResultSchema>;
+type Checked = SearchResult;
 /** The checked fields, plus the rest of a search result as optional (older or hand-made files may lack them). */
 export type StoredSearchResult = Checked & Partial<Omit<VitSearchResult, keyof Checked>>;
 
 /** Checks a parsed result; `where` names it in the error (a file or a run). */
 export function parseSearchResult(json: unknown, where: string): StoredSearchResult {
-  const parsed = StoredSearchResultSchema.safeParse(json);
+  const parsed = SearchResultSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const at = issue.path.length ? `"${issue.path.join('.')}"` : 'the document';

@@ -7,6 +7,7 @@ import { checkDevice } from '../backend';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
+import type { EvalStats } from '../results';
 import { InferPool } from '../parallel/infer-pool';
 import { throwIfCancelled } from '../util/cancel';
 import { keepIndex } from '../model/keep-mask';
@@ -24,7 +25,7 @@ export interface EvalOptions {
   /** Keep each image's executed-layer row and prediction (for the gallery). */
   keepPerSample?: boolean;
   /**
-   * Dynamic mode only: forced decisions for the whole split instead of the gates, [n*L] row-major, 1 = run
+   * Dynamic mode only: forced decisions for the whole split instead of the gates, a KeepMask ([n*L] sample-major, 1 = run)
    * (a control policy such as random-policy.ts; the executor's `keep`).
    */
   decisions?: Uint8Array;
@@ -34,22 +35,8 @@ export interface EvalOptions {
   pool?: InferPool;
 }
 
-export interface EvalResult {
-  images: number;
-  accuracy: number;
-  /** Mean executed layer cost as a fraction of the total layer cost (1.0 for a static model). */
-  meanExecutedCost: number;
-  meanExecutedLayers: number;
-  /** histogram[k] = number of images that ran exactly k layers, k = 0..L. */
-  executedLayersHistogram: number[];
-  /** Fraction of images that ran layer l. */
-  layerRates: number[];
-  /** classLayerRates[k][l] = fraction of class-k images that ran layer l. */
-  classLayerRates: number[][];
-  /** Accuracy per class. */
-  classAccuracy: number[];
-  perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array };
-}
+/** What evaluate() measures (core/results.ts), with each image's executed layers when asked. */
+export type EvalResult = EvalStats & { perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array } };
 
 export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
   const L = model.depth;

@@ -5,17 +5,11 @@
  */
 import { PNG } from 'pngjs';
 import type { ImageSet } from '../data';
+import type { GalleryItem } from '../results';
+
+export type { GalleryItem };
 import type { EvalResult } from './evaluate';
 
-export interface GalleryItem {
-  index: number;
-  label: number;
-  prediction: number;
-  /** 1 where the image ran layer l. */
-  executed: number[];
-  /** base64 PNG of the image as stored (no normalisation). */
-  image: string;
-}
 
 export function imagePng(set: ImageSet, index: number): string {
   const { height: H, width: W, channels: C } = set;
