@@ -56,7 +56,7 @@ const CASES: Record<string, Case> = {
       // --random switches to the executor benchmark; --preset and --keep are its knobs (checked below).
       random: null, preset: null, keep: null,
       model: STATIC, 'static-model': STATIC, dataset: 'mnist', split: 'val', batch: '1,2', seconds: '1', images: '64', seed: '5', interval: '100',
-      out: null, backend: 'cpu', adapter: 'software', workers: '2',
+      out: null, backend: 'cpu', adapter: 'software', backends: 'wasm,cpu', workers: '2',
     },
   },
   search: {

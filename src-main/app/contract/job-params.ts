@@ -159,6 +159,8 @@ export const BenchParams = z.strictObject({
   seed,
   backend,
   adapter,
+  /** Compare engines: the same benchmark on each of these backends in turn; the result lists them in `engines`. */
+  backends: z.array(z.enum(BACKEND_CHOICES)).min(1).max(5).optional(),
   /** More than 1 (with a model): the throughput mode, that many streams at once. */
   workers,
 });

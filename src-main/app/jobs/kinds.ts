@@ -5,7 +5,7 @@
  * (core/results.ts) before it becomes result.json.
  */
 import path from 'node:path';
-import { AgentParams, ADAPTER_CHOICES, BACKEND_CHOICES, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
+import { AgentParams, ADAPTER_CHOICES, BACKEND_CHOICES, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams, type JobParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import { BenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
 import type { LoadOptions } from '../../core/data/types';
@@ -166,7 +166,23 @@ const bench = defineKind({
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    await backend(p.backend, p.adapter);
+    if (!p.backends) {
+      await backend(p.backend, p.adapter);
+      return benchOnce(p, ctx);
+    }
+    // Engines side by side: one process, the same benchmark on each backend in turn (the first's figures on top).
+    const engines: Record<string, unknown>[] = [];
+    for (const name of p.backends) {
+      await backend(name, p.adapter);
+      engines.push(await benchOnce(p, ctx));
+    }
+    return parseResult(BenchResultSchema, { ...engines[0], engines }, 'benchmark');
+  },
+});
+
+/** One benchmark on the active backend. */
+async function benchOnce(p: JobParams<'bench'>, ctx: JobContext): Promise<Record<string, unknown>> {
+  {
     const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
     const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
     if (p.model && (p.workers ?? 1) > 1) {
@@ -192,8 +208,8 @@ const bench = defineKind({
       preset, keep: p.keep ?? 0.5, batches: p.batches, seed: p.seed, signal: ctx.signal, onProgress, ...budget,
     });
     return parseResult(BenchResultSchema, { ...r }, 'benchmark');
-  },
-});
+  }
+}
 
 const search = defineKind({
   kind: 'search',

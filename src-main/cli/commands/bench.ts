@@ -48,6 +48,7 @@ export const command = defineJobCommand({
     dataset: { type: 'string', help: 'dataset for --model (default: the one the model was trained on)' },
     split: { type: 'string', help: 'split to run on: test or val', default: 'test' },
     batch: { type: 'list', help: 'batch sizes', default: '1,8,32,128,256' },
+    backends: { type: 'string', help: 'compare engines: the same benchmark on each, e.g. wasm,webgpu (the result lists them in engines)' },
     seconds: { type: 'number', help: 'timed seconds per batch size', default: 3 },
     images: { type: 'number', help: 'images per batch size to run (--model), at most the split', default: 1024 },
     seed: { type: 'number', help: 'seed', default: 0 },
@@ -56,7 +57,8 @@ export const command = defineJobCommand({
     workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
   params(flags, refs) {
-    const common = { batches: intList(flags.batch, 'batch'), budgetSeconds: Number(flags.seconds), seed: Number(flags.seed), backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware' };
+    const common = { batches: intList(flags.batch, 'batch'), budgetSeconds: Number(flags.seconds), seed: Number(flags.seed), backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware',
+      backends: typeof flags.backends === 'string' ? (flags.backends.split(',').map((s) => s.trim()) as 'wasm'[]) : undefined };
     if (flags.random) {
       const preset = String(flags.preset);
       if (!isPresetName(preset)) throw new UsageError(`--preset "${preset}" is not a preset (micro, tiny, small, base)`);
