@@ -24,6 +24,8 @@ export interface DynamicInferOutput {
   logits: tf.Tensor2D; // [B, K]
   /** [B*L] row-major, 1 where sample b ran layer l. */
   executed: Uint8Array;
+  /** [B*L] row-major, the run-minus-skip gate margin plus bias that decided (NaN where no gate decided). */
+  margins: Float32Array;
 }
 
 /** Indices where mask is 1, ascending. */
@@ -43,6 +45,7 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
   const B = images.shape[0];
   const L = model.depth;
   const executed = new Uint8Array(B * L);
+  const margins = new Float32Array(B * L).fill(NaN);
   if (opts.keep && opts.keep.length !== B * L) {
     throw new Error(`keep mask must have B*L = ${B * L} entries, got ${opts.keep.length}`);
   }
@@ -57,7 +60,10 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
       const m = tf.tidy(() => runMargin(model.gate(l, x)).add(opts.bias?.[l] ?? 0));
       const margin = m.dataSync();
       m.dispose();
-      for (let b = 0; b < B; b++) decide[b] = margin[b] > 0 ? 1 : 0;
+      for (let b = 0; b < B; b++) {
+        decide[b] = margin[b] > 0 ? 1 : 0;
+        margins[b * L + l] = margin[b];
+      }
     }
     const run = runIndices(decide);
     for (const b of run) executed[b * L + l] = 1;
@@ -68,5 +74,5 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
   }
   const logits = tf.tidy(() => model.classify(x));
   x.dispose();
-  return { logits, executed };
+  return { logits, executed, margins };
 }
