@@ -19,7 +19,7 @@ export async function runInWorkspace(
   out: string | undefined,
   io: CliIO,
 ): Promise<Record<string, unknown>> {
-  const [{ runJobInCli }, { resolveWorkspaceDir }] = await Promise.all([import('../app/jobs/cli-job'), import('../app/workspace/location')]);
+  const [{ runJobInCli }, { resolveWorkspaceDir }] = await Promise.all([import('./run-job'), import('../app/workspace/location')]);
   const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
   const { run, result } = await runJobInCli({ workspace, kind, params: clean, io });
   const modelDir = path.join(resolveWorkspaceDir(workspace), 'models', run.id);

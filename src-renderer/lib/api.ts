@@ -5,8 +5,8 @@
  * - Electron: `window.skipvit`, exposed by the sandboxed preload through contextBridge;
  * - `skipvit serve`: HTTP POST for calls and a WebSocket for events, with the token from the page URL.
  */
-import { CALL_NAMES, type CallName } from '../../src-main/app/api/calls';
-import type { ApiClient, ApiErrorData, ApiResult, CallInput, CallOutput, ErrorCode, JobEvent } from '../../src-main/app/api/contract';
+import { CALL_NAMES, type CallName } from '../../src-main/app/contract/calls';
+import type { ApiClient, ApiErrorData, ApiResult, CallInput, CallOutput, ErrorCode, JobEvent } from '../../src-main/app/contract/api';
 import { connectHttp } from './transport-http';
 
 export class ApiCallError extends Error {

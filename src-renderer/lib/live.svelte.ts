@@ -4,7 +4,7 @@
  * look active but have been silent for a while are read again, so an event lost while the socket
  * reconnected cannot leave a finished run shown as running.
  */
-import type { JobEvent, RunSummary } from '../../src-main/app/api/contract';
+import type { JobEvent, RunSummary } from '../../src-main/app/contract/api';
 import { api, type ApiCallError } from './api';
 
 type Listener = (event: JobEvent) => void;

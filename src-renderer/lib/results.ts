@@ -3,7 +3,7 @@
  * the keys a view needs are there so a wrong or older result fails with a sentence, not a blank chart.
  */
 
-import type { GalleryItem } from '../../src-main/core/train/gallery';
+import type { GalleryItem } from '../../src-main/app/contract/catalogue';
 
 export type { GalleryItem };
 

@@ -3,7 +3,7 @@
  * subscriptions live on one WebSocket (`/api/socket`), which reconnects with back-off and re-subscribes
  * what was open, so a restarted server or a dropped connection only delays events.
  */
-import { CALL_NAMES, SOCKET_CALLS, type CallName } from '../../src-main/app/api/calls';
+import { CALL_NAMES, SOCKET_CALLS, type CallName } from '../../src-main/app/contract/calls';
 import {
   HTTP_API_PREFIX,
   WS_PATH,
@@ -12,7 +12,7 @@ import {
   type EventEnvelope,
   type JobEvent,
   type WsServerFrame,
-} from '../../src-main/app/api/contract';
+} from '../../src-main/app/contract/api';
 
 type Result = ApiResult<unknown>;
 

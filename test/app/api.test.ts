@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kinds as builtInKinds } from '../../src-main/app/jobs/kinds';
-import { CALL_NAMES, CALLS, MAX_REQUEST_BYTES, type ApiResult, type ErrorCode } from '../../src-main/app/api/contract';
+import { CALL_NAMES, CALLS, MAX_REQUEST_BYTES, type ApiResult, type ErrorCode } from '../../src-main/app/contract/api';
 import { ClientSession } from '../../src-main/app/api/session';
 import { openTestApi, snapshot, tempDir, writeModel } from './helpers';
 

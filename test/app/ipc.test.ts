@@ -3,7 +3,7 @@
  * ipcRenderer / contextBridge wired to each other); the handlers, dispatcher, runner and workers are real.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type JobEvent } from '../../src-main/app/api/contract';
+import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type JobEvent } from '../../src-main/app/contract/api';
 import { registerIpcHandlers, urlPrefixPolicy, type InvokeEvent, type IpcMainLike, type SenderContents } from '../../src-main/app/ipc/ipc-handlers';
 import { openTestApi, until } from './helpers';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JobEvent } from '../../src-main/app/api/contract';
+import type { JobEvent } from '../../src-main/app/contract/api';
 import { openTestApi, tempDir, until } from './helpers';
 
 describe('JobRunner', () => {

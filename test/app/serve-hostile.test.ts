@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { firstLine } from '../../scripts/bench-serve';
-import { MAX_REQUEST_BYTES } from '../../src-main/app/api/contract';
+import { MAX_REQUEST_BYTES } from '../../src-main/app/contract/api';
 import { rawRequest, tempDir } from './helpers';
 
 const CLI = path.resolve('bin/skipvit.mjs');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { JobEvent, WsServerFrame } from '../../src-main/app/api/contract';
+import type { JobEvent, WsServerFrame } from '../../src-main/app/contract/api';
 import { newToken } from '../../src-main/app/server/auth';
 import { startServer, type RunningServer } from '../../src-main/app/server/http-server';
 import type { StudioApi } from '../../src-main/app/api/open';

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSummary, SystemInfo } from '../../src-main/app/api/contract';
+import type { ModelSummary, SystemInfo } from '../../src-main/app/contract/api';
 import {
   accessibilityViolations,
   buildStudio,

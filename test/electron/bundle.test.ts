@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { IPC_PREFIX } from '../../src-main/app/api/calls';
+import { IPC_PREFIX } from '../../src-main/app/contract/calls';
 import { APP_URL, CSP } from '../../src-main/app/electron/security';
 import { buildStudio, ROOT } from '../e2e/harness';
 import type { FakeElectron } from './fake-electron';

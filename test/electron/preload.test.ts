@@ -4,7 +4,7 @@
  * invokes only its own IPC channel.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../../src-main/app/api/calls';
+import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../../src-main/app/contract/calls';
 
 const exposed: [string, Record<string, unknown>][] = [];
 const invoked: [string, unknown][] = [];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CALL_NAMES, IPC_PREFIX } from '../../src-main/app/api/calls';
+import { CALL_NAMES, IPC_PREFIX } from '../../src-main/app/contract/calls';
 import { appProtocolResponse } from '../../src-main/app/electron/app-protocol';
 import { MENU_VIEWS, menuTemplate } from '../../src-main/app/electron/menu';
 import { APP_URL, CSP, hardenContents, isAppUrl, webPreferences } from '../../src-main/app/electron/security';

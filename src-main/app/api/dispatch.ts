@@ -4,8 +4,8 @@
  * ApiResult. Nothing changes before validation passes. A file-system refusal is a typed `storage` error.
  */
 import { storageError } from '../../core/util/fs-error';
-import { CALLS, isCallName, MAX_REQUEST_BYTES, type ApiResult } from './contract';
-import { ApiError } from './errors';
+import { CALLS, isCallName, MAX_REQUEST_BYTES, type ApiResult } from '../contract/api';
+import { ApiError } from '../contract/errors';
 import type { ApiHandlers } from './handlers';
 import type { ClientSession } from './session';
 

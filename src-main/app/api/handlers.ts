@@ -3,8 +3,8 @@
  * transports (IPC, HTTP + WebSocket) wrap exactly this object through dispatch.ts, which validates
  * inputs before a handler runs and outputs after.
  */
-import { BenchResultSchema, SearchResultSchema, type CallName, type CallOutput, type CallParsedInput, type JobEvent, type RunDetail } from './contract';
-import { ApiError } from './errors';
+import { BenchResultSchema, SearchResultSchema, type CallName, type CallOutput, type CallParsedInput, type JobEvent, type RunDetail } from '../contract/api';
+import { ApiError } from '../contract/errors';
 import { buildSeries, numericKeys } from './metrics';
 import type { ClientSession } from './session';
 import type { JobRunner } from '../jobs/runner';

@@ -2,8 +2,8 @@
  * Calling the API in-process, for the CLI: the same dispatcher (so the same validation and typed
  * errors) with a socket-less session; an error result becomes a thrown ApiError.
  */
-import type { CallInput, CallName, CallOutput } from './contract';
-import { ApiError } from './errors';
+import type { CallInput, CallName, CallOutput } from '../contract/api';
+import { ApiError } from '../contract/errors';
 import type { Dispatch } from './dispatch';
 import { ClientSession } from './session';
 

@@ -2,7 +2,7 @@
  * Metric series from metrics.jsonl records: one series per numeric key, x = the record's `step`
  * (else its line index), sorted by x; when a resumed run repeated steps, the later record wins.
  */
-import type { MetricSeries } from './contract';
+import type { MetricSeries } from '../contract/api';
 import { lttb } from './downsample';
 
 /** Keys that are coordinates or bookkeeping, not series. */

@@ -2,7 +2,7 @@
  * One connected client (an Electron window, a WebSocket, or the socket-less HTTP caller). It owns the
  * client's subscriptions so they end when the client goes away.
  */
-import type { EventEnvelope } from './contract';
+import type { EventEnvelope } from '../contract/api';
 
 export class ClientSession {
   /** Subscription ids of this client, and how to end each. */

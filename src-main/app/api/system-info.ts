@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SystemInfo } from './contract';
-import { API_VERSION } from './contract';
+import type { SystemInfo } from '../contract/api';
+import { API_VERSION } from '../contract/api';
 import { startWorker } from '../jobs/start-worker';
 import type { FromWorker } from '../jobs/protocol';
 import { findShipped } from '../workspace/location';

@@ -6,8 +6,8 @@
  * Electron is not imported here: the caller passes `ipcMain` and a sender check, so this runs (and is
  * tested) in plain Node with a small fake.
  */
-import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../api/calls';
-import type { ApiResult } from '../api/contract';
+import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../contract/calls';
+import type { ApiResult } from '../contract/api';
 import type { Dispatch } from '../api/dispatch';
 import { ClientSession } from '../api/session';
 

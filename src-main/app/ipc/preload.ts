@@ -7,7 +7,7 @@
  * Imports only calls.ts (no zod), so the bundled preload stays small.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type CallName } from '../api/calls';
+import { CALL_NAMES, IPC_EVENT_CHANNEL, IPC_PREFIX, type CallName } from '../contract/calls';
 
 type Envelope = { subscriptionId: string; event: unknown };
 type Result = { ok: boolean; data?: { subscriptionId?: string } };

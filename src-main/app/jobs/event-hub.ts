@@ -3,7 +3,7 @@
  * in emission order, so every watcher of a run sees the same events in the same order.
  */
 import { randomUUID } from 'node:crypto';
-import type { JobEvent } from '../api/contract';
+import type { JobEvent } from '../contract/api';
 
 type Listener = (event: JobEvent) => void;
 /** An event before the hub numbers and stamps it. */

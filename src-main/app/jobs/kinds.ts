@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from './params';
+import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import type { LoadOptions } from '../../core/data/types';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';

@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import type { RunSummary } from '../api/contract';
-import { ApiError } from '../api/errors';
+import type { RunSummary } from '../contract/api';
+import { ApiError } from '../contract/errors';
 import { writeJsonAtomic } from '../workspace/atomic';
 import { newRunId, ownerAlive, RESULT_FILE, selfOwner } from '../workspace/run-store';
 import { summarize, type RunDoc } from '../workspace/schemas';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { z } from 'zod';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 import { writeJsonAtomic } from './atomic';
 
 type Json = Record<string, unknown>;

@@ -9,9 +9,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelDetail, ModelSummary } from '../api/contract';
+import type { ModelDetail, ModelSummary } from '../contract/api';
 import { withPathSync } from '../../core/util/fs-error';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 import { writeJsonAtomic } from './atomic';
 import { readDoc } from './documents';
 import { checkName, within } from './paths';

@@ -3,7 +3,7 @@
  * name can never reach outside its folder, whatever validation came before.
  */
 import path from 'node:path';
-import { ApiError } from '../api/errors';
+import { ApiError } from '../contract/errors';
 
 export function within(base: string, ...parts: string[]): string {
   const root = path.resolve(base);

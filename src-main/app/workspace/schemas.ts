@@ -12,7 +12,7 @@ import {
   RunIdSchema,
   RunStatusSchema,
   RunSummarySchema,
-} from '../api/contract';
+} from '../contract/api';
 import type { DocSpec } from './documents';
 
 /** The process that owns a queued or running run; start-up repair uses it to find stale ones. */

@@ -4,7 +4,7 @@
  */
 import { localCaller } from '../../app/api/local-client';
 import { openStudioApi } from '../../app/api/open';
-import { runJobInCli } from '../../app/jobs/cli-job';
+import { runJobInCli } from '../run-job';
 import { resolveWorkspaceDir } from '../../app/workspace/location';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';

@@ -4,10 +4,10 @@
  * Progress goes to the CLI's progress bar; Ctrl-C cancels the job (a second Ctrl-C stops at once, the
  * run then ends interrupted and stays resumable).
  */
-import type { CliIO } from '../../cli/output';
-import type { RunSummary } from '../api/contract';
-import { openStudioApi, type OpenOptions } from '../api/open';
-import { resolveWorkspaceDir } from '../workspace/location';
+import type { CliIO } from './output';
+import type { RunSummary } from '../app/contract/api';
+import { openStudioApi, type OpenOptions } from '../app/api/open';
+import { resolveWorkspaceDir } from '../app/workspace/location';
 
 export interface CliJob {
   /** `--workspace`, if given. */

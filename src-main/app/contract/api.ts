@@ -16,11 +16,11 @@
  */
 import { z } from 'zod';
 import type { CallName } from './calls';
-import { ModelIdSchema, RunIdSchema } from '../jobs/params';
+import { ModelIdSchema, RunIdSchema } from './job-params';
 
 export { CALL_NAMES, SOCKET_CALLS, IPC_PREFIX, IPC_EVENT_CHANNEL, isCallName, type CallName } from './calls';
-export { RunIdSchema, ModelIdSchema, DatasetNameSchema, PresetSchema, JOB_PARAMS } from '../jobs/params';
-export type { BuiltinKind, JobParams, JobParamsInput } from '../jobs/params';
+export { RunIdSchema, ModelIdSchema, DatasetNameSchema, PresetSchema, JOB_PARAMS } from './job-params';
+export type { BuiltinKind, JobParams, JobParamsInput } from './job-params';
 
 export const API_VERSION = 1;
 /** Largest accepted request, serialised as JSON. */

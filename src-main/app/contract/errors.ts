@@ -3,7 +3,7 @@
  * the contract plus one human sentence. The dispatcher turns it into `{ ok: false, error }`; anything
  * else thrown becomes `internal`.
  */
-import type { ApiErrorData, ErrorCode } from './contract';
+import type { ApiErrorData, ErrorCode } from './api';
 
 export class ApiError extends Error {
   constructor(
