@@ -17,7 +17,7 @@ import { initBackend } from '../src-main/core/backend';
 import { table } from '../src-main/core/bench/table';
 import { loadDataset, normalizeBatch } from '../src-main/core/data';
 import { forwardDynamic, idealSpeedup, loadModel } from '../src-main/core/model';
-import { OrtModel } from '../src-main/core/onnx/engine';
+import { OrtModel } from '../src-main/core/onnx/ort-model';
 import { writeOnnx } from '../src-main/core/onnx/export';
 
 const SECONDS = Number(process.env.SECONDS ?? 3);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { loadModel } from '../../src-main/core/model';
-import { OnnxFileError, OrtModel } from '../../src-main/core/onnx/engine';
+import { OnnxFileError, OrtModel } from '../../src-main/core/onnx/ort-model';
 import { onnxBytes } from '../../src-main/core/onnx/export';
 import { DataType, GraphBuilder, onnx, valueInfo } from '../../src-main/core/onnx/graph-builder';
 import { DEMO_STATIC } from './helpers';

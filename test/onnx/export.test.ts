@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { loadDataset, type Dataset } from '../../src-main/core/data';
 import { loadModel, type ViT } from '../../src-main/core/model';
-import { OrtModel } from '../../src-main/core/onnx/engine';
+import { OrtModel } from '../../src-main/core/onnx/ort-model';
 import { writeOnnx } from '../../src-main/core/onnx/export';
 import { accuracy, agreement, DEMO_DYNAMIC, DEMO_STATIC, ortRun, testImages, tfjsDynamic } from './helpers';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { forwardDynamic, type ViT } from '../../src-main/core/model';
 import { normalizeBatch, type Dataset } from '../../src-main/core/data';
-import type { Genome, OrtModel } from '../../src-main/core/onnx/engine';
+import type { Genome, OrtModel } from '../../src-main/core/onnx/ort-model';
 
 export const DEMO_STATIC = 'resources/models/fashion-mnist-micro-static';
 export const DEMO_DYNAMIC = 'resources/models/fashion-mnist-micro-dynamic';

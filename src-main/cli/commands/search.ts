@@ -15,6 +15,7 @@ import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
+import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
 import { table, type CliIO } from '../output';
 
 /** A search recorded as a workspace run, written directly (the search runs in this process). */
@@ -73,7 +74,7 @@ function summary(r: VitSearchResult): string {
       ]),
     ),
     `hypervolume ${r.hypervolume.map((h) => h.toFixed(4)).join(' -> ')}; ${r.uniqueEvaluations} genomes run (${r.cacheHits} cache hits), ` +
-      `${r.evaluationsPerSec.toFixed(2)} evaluations/s, ${r.wallSeconds.toFixed(0)} s on ${r.backend}`,
+      `${r.evaluationsPerSec.toFixed(2)} evaluations/s, ${r.wallSeconds.toFixed(0)} s on ${r.engine.engine} (${r.engine.device}, ${r.engine.threads} thread${r.engine.threads > 1 ? 's' : ''})`,
   ].join('\n');
 }
 
@@ -87,7 +88,7 @@ function cancelOnSigint(io: CliIO): AbortSignal {
 }
 
 export const command = defineCommand(
-  'skipvit search --model DIR [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--out FILE]',
+  'skipvit search --model DIR [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--engine tfjs|wasm|ort] [--out FILE]',
   {
     model: { type: 'string', help: 'the dynamic model folder to search' },
     dataset: { type: 'string', help: "dataset (default: the model's)" },
@@ -102,11 +103,13 @@ export const command = defineCommand(
     seed: { type: 'number', help: 'seed of the search', default: 0 },
     'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
     out: { type: 'string', help: 'also write the result JSON to this file' },
+    ...ENGINE_FLAGS,
   },
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
     const objective = oneOf(flags, 'objective', ['reward', 'accuracy']);
-    const backend = await initBackend(flags.backend as BackendName | 'auto');
+    const choice = engineChoice(flags);
+    const backend = await initBackend(choice.backend as BackendName | 'auto');
     const opts = {
       model,
       dataset: flags.dataset as string | undefined,
@@ -120,6 +123,8 @@ export const command = defineCommand(
       biasRange: Number(flags['bias-range']),
       seed: Number(flags.seed),
       batchSize: Number(flags['batch-size']),
+      engine: choice.engine,
+      threads: choice.threads,
     };
     const run = flags.workspace ? recordRun(String(flags.workspace), { ...opts, backend: backend.name }) : null;
     if (run) io.log(`run ${run.id} (${run.dir})`);

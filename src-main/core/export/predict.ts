@@ -5,10 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { decodeImageFile, normalizeBatch, type DatasetInfo } from '../data';
 import type { RgbImage } from '../data/decode-image';
-import { forwardDynamic } from '../model/executor';
+import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
 import { loadModel } from '../model/io';
 import { importExport } from './import';
 
@@ -19,6 +18,9 @@ export interface PredictOptions {
   batchSize?: number;
   /** Use a trained model whose training has not finished (see loadModel). */
   allowIncomplete?: boolean;
+  /** Inference engine: 'tfjs' (default) or 'ort' (onnxruntime), with its threads. */
+  engine?: EngineName;
+  threads?: number;
 }
 
 export interface Prediction {
@@ -36,6 +38,7 @@ export interface Prediction {
 export interface PredictResult {
   model: string;
   mode: 'static' | 'dynamic';
+  engine: EngineDevice;
   predictions: Prediction[];
 }
 
@@ -75,6 +78,14 @@ function toChannels(rgb: Uint8Array, channels: number, file: string): Uint8Array
   return grey;
 }
 
+/** Probabilities of one row of logits (max-subtracted for range). */
+function softmax(logits: Float32Array): number[] {
+  const max = Math.max(...logits);
+  const e = Array.from(logits, (v) => Math.exp(v - max));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
 /** An RGB image whose three channels are equal. */
 function isGrey(rgb: Uint8Array): boolean {
   for (let i = 0; i < rgb.length; i += 3) if (rgb[i] !== rgb[i + 1] || rgb[i] !== rgb[i + 2]) return false;
@@ -87,6 +98,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
   const batchSize = opts.batchSize ?? 64;
   // An export folder is checked against its config.json first; a trained model folder loads as is.
   const { model, meta } = existsSync(path.join(modelDir, 'config.json')) ? await importExport(modelDir) : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
+  let engine: Awaited<ReturnType<typeof openEngine>> | null = null;
   try {
     const ds = meta.dataset;
     if (!ds)
@@ -120,20 +132,14 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     const L = model.depth;
     const layerIds = meta.sourceLayers ?? Array.from({ length: L }, (_, l) => l);
     const mode = meta.kind === 'dynamic' ? 'dynamic' : 'static';
+    engine = await openEngine(opts.engine ?? 'tfjs', model, meta, modelDir, { threads: opts.threads });
     const predictions: Prediction[] = [];
     for (let from = 0; from < files.length; from += batchSize) {
       const n = Math.min(batchSize, files.length - from);
       const idx = Int32Array.from({ length: n }, (_, i) => from + i);
-      const x = tf.tensor4d(normalizeBatch(set, info, idx), [n, S, S, C]);
-      const { logits, executed } =
-        mode === 'dynamic'
-          ? forwardDynamic(model, x, { bias: meta.gateBias })
-          : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) };
-      const probs = tf.tidy(() => tf.softmax(logits)); // [n, K]
-      const p = probs.dataSync();
-      tf.dispose([x, logits, probs]);
+      const { logits, executed } = await engine.run(normalizeBatch(set, info, idx), n, { mode });
       for (let i = 0; i < n; i++) {
-        const row = Array.from(p.subarray(i * K, (i + 1) * K));
+        const row = softmax(logits.subarray(i * K, (i + 1) * K));
         const top = row
           .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
           .sort((a, b) => b.probability - a.probability || a.class - b.class)
@@ -142,8 +148,9 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
         predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
       }
     }
-    return { model: modelDir, mode, predictions };
+    return { model: modelDir, mode, engine: engine.device, predictions };
   } finally {
+    await engine?.dispose();
     model.dispose();
   }
 }

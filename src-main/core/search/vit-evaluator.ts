@@ -1,21 +1,18 @@
 /**
- * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor)
- * on a held-out split. The images are normalised and uploaded as tensors once; every genome then runs
- * over the same batches. Results are cached by genome key, because NSGA-II offspring often repeat a
+ * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor on
+ * tfjs, or the dynamic ONNX graph on onnxruntime: see inference/engine.ts) on a held-out split. The images
+ * are normalised once; every genome then runs over the same batches. Results are cached by genome key, because NSGA-II offspring often repeat a
  * parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
  */
-import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic } from '../model/executor';
-import type { ViT } from '../model/vit';
+import type { InferenceEngine } from '../inference/engine';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
 
-/** A split's first `count` images as tensors, ready for repeated evaluation. */
+/** A split's first `count` images, normalised, ready for repeated evaluation. */
 export interface PreparedSplit {
-  batches: { x: tf.Tensor4D; labels: Int32Array }[]; // x: [b, H, W, C] normalised
+  batches: { images: Float32Array; size: number; labels: Int32Array }[]; // images: [size, H, W, C]
   count: number;
-  dispose(): void;
 }
 
 export function prepareSplit(set: ImageSet, info: DatasetInfo, count: number, batchSize: number): PreparedSplit {
@@ -24,10 +21,9 @@ export function prepareSplit(set: ImageSet, info: DatasetInfo, count: number, ba
   for (let from = 0; from < n; from += batchSize) {
     const size = Math.min(batchSize, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
-    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
-    batches.push({ x, labels: set.labels.slice(from, from + size) });
+    batches.push({ images: normalizeBatch(set, info, idx), size, labels: set.labels.slice(from, from + size) });
   }
-  return { batches, count: n, dispose: () => batches.forEach((b) => b.x.dispose()) };
+  return { batches, count: n };
 }
 
 /** What one genome scores on the prepared split. */
@@ -44,23 +40,23 @@ export interface GenomeMetrics {
 }
 
 /** Runs the dynamic model with one layer choice over every batch. */
-export function measureChoice(model: ViT, split: PreparedSplit, choice: LayerChoice, alpha: number): GenomeMetrics {
-  const L = model.depth;
-  const costs = model.costs;
+export async function measureChoice(engine: InferenceEngine, split: PreparedSplit, choice: LayerChoice, alpha: number): Promise<GenomeMetrics> {
+  const L = engine.depth;
+  const costs = engine.costs;
   const totalCost = costs.reduce((a, b) => a + b, 0);
   let correct = 0;
   let costSum = 0; // sum over images of the executed cost fraction
   let layerSum = 0;
   let ms = 0;
-  for (const { x, labels } of split.batches) {
+  const K = engine.numClasses;
+  for (const { images, size, labels } of split.batches) {
     const t = performance.now();
-    const { logits, executed } = forwardDynamic(model, x, { bias: choice.bias, pruned: choice.pruned });
-    const predicted = logits.argMax(1); // [b]
-    const pred = predicted.dataSync();
+    const { logits, executed } = await engine.run(images, size, { mode: 'dynamic', bias: choice.bias, pruned: choice.pruned });
     ms += performance.now() - t;
-    tf.dispose([logits, predicted]);
     for (let i = 0; i < labels.length; i++) {
-      if (pred[i] === labels[i]) correct++;
+      let best = 0;
+      for (let k = 1; k < K; k++) if (logits[i * K + k] > logits[i * K + best]) best = k;
+      if (best === labels[i]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
         if (executed[i * L + l]) {
@@ -114,7 +110,7 @@ export interface GenomeEvaluator {
   /** The engine's batch evaluator (the engine calls it once per generation, generation 0 first). */
   evaluate: BatchEvaluator;
   /** Evaluates one genome (through the cache). */
-  measure(g: Genome, generation: number): EvaluatedGenome;
+  measure(g: Genome, generation: number): Promise<EvaluatedGenome>;
   /** Every distinct genome evaluated, in order. */
   records: EvaluatedGenome[];
   /** Genomes the engine asked for, cache hits included. */
@@ -127,19 +123,19 @@ export function objectiveVector(m: GenomeMetrics, opts: Pick<GenomeEvaluatorOpti
   return opts.latency ? [first, m.executedCost, m.latencyMs] : [first, m.executedCost];
 }
 
-export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: GenomeEvaluatorOptions): GenomeEvaluator {
+export function createGenomeEvaluator(engine: InferenceEngine, split: PreparedSplit, opts: GenomeEvaluatorOptions): GenomeEvaluator {
   const cache = new Map<string, EvaluatedGenome>();
   const records: EvaluatedGenome[] = [];
   let asked = 0;
   let calls = 0;
 
-  const measure = (g: Genome, gen: number): EvaluatedGenome => {
+  const measure = async (g: Genome, gen: number): Promise<EvaluatedGenome> => {
     asked++;
     const key = genomeKey(g);
     const known = cache.get(key);
     if (known) return known;
     const choice = decodeGenome(g);
-    const metrics = measureChoice(model, split, choice, opts.alpha);
+    const metrics = await measureChoice(engine, split, choice, opts.alpha);
     const rec: EvaluatedGenome = {
       ...metrics,
       id: records.length,
@@ -160,7 +156,7 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
     const out: Evaluation[] = [];
     for (let k = 0; k < genomes.length; k++) {
       if (signal?.aborted) throw new Error('cancelled');
-      const rec = measure(genomes[k], generation);
+      const rec = await measure(genomes[k], generation);
       out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
       opts.onEvaluated?.(k + 1, genomes.length);
       // One genome is a few seconds of tensor work: let cancel and progress messages through between them.

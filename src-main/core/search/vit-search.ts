@@ -31,7 +31,8 @@ import { backendInfo } from '../backend';
 import { loadDataset, type Dataset } from '../data';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
-import { evaluate, type EvalResult } from '../train/evaluate';
+import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
+import { evaluateOn, type EvalResult } from '../train/evaluate';
 import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
 import { nonDominatedSort } from './non-dominated-sort';
@@ -68,6 +69,10 @@ export interface VitSearchOptions {
   seed?: number;
   /** Images per forward pass. Default 256. */
   batchSize?: number;
+  /** Inference engine that runs every genome and the test phase: 'tfjs' (default) or 'ort' (onnxruntime). */
+  engine?: EngineName;
+  /** onnxruntime intra-op threads; default the machine's cores. */
+  threads?: number;
   /** Workspace run id the result belongs to, if any. */
   run?: string | null;
 }
@@ -165,6 +170,8 @@ export interface VitSearchResult {
   biasRange: number;
   batchSize: number;
   backend: string | null;
+  /** The engine that ran the genomes and the test phase, its device and threads. */
+  engine: EngineDevice;
   hardware: { cpuModel: string; cpuCores: number; platform: string; arch: string; nodeVersion: string };
   /** Engine requests (cache hits included), distinct genomes run, and cache hits. */
   evaluations: number;
@@ -244,7 +251,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   const progress = hooks.onProgress ?? (() => {});
 
   const { model, meta } = await loadModel(modelDir);
-  let split: PreparedSplit | null = null;
+  let engine: Awaited<ReturnType<typeof openEngine>> | null = null;
   try {
     if (meta.sourceLayers) {
       throw new Error(
@@ -268,12 +275,13 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
     const L = model.depth;
     const totalCost = model.costs.reduce((a, b) => a + b, 0);
-    split = prepareSplit(data.val, data.info, valImages, batchSize);
+    engine = await openEngine(opts.engine ?? 'tfjs', model, { ...meta, gateBias: undefined }, modelDir, { threads: opts.threads });
+    const split: PreparedSplit = prepareSplit(data.val, data.info, valImages, batchSize);
     const plannedRequests = pop * (gens + 1);
     // Progress share of the search phase: its images against the test phase's (front size guessed as pop/2).
     const testWork = (Math.ceil(pop / 2) + 2) * testImages;
     const searchShare = (plannedRequests * valImages) / (plannedRequests * valImages + testWork);
-    const evaluator = createGenomeEvaluator(model, split, {
+    const evaluator = createGenomeEvaluator(engine, split, {
       alpha,
       objective,
       latency,
@@ -287,7 +295,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const tSearch = performance.now();
     // The seed genome first: its latency fixes the reference point of the latency objective.
     const seedGenome = unprunedGenome(L);
-    const base = evaluator.measure(seedGenome, 0);
+    const base = await evaluator.measure(seedGenome, 0);
     const referencePoint = [
       objective === 'reward' ? alpha * totalCost + 0.1 * (1 + alpha * totalCost) : 0.1,
       1.1,
@@ -315,8 +323,6 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     });
     if (run.aborted) throw new Error('cancelled');
     const searchSeconds = (performance.now() - tSearch) / 1000;
-    split.dispose();
-    split = null;
 
     // Test phase: baseline, static, then every front point, each with evaluate() on the same test images.
     const tTest = performance.now();
@@ -325,8 +331,8 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     );
     const testRuns = chosen.length + 2;
     let testDone = 0;
-    const onTest = async (label: string, o: Parameters<typeof evaluate>[3]): Promise<EvalResult> => {
-      const r = await evaluate(model, data.test, data.info, {
+    const onTest = async (label: string, o: Parameters<typeof evaluateOn>[3]): Promise<EvalResult> => {
+      const r = await evaluateOn(engine!, data.test, data.info, {
         ...o,
         batchSize,
         limit: testImages,
@@ -422,6 +428,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       biasRange,
       batchSize,
       backend: backendInfo()?.name ?? null,
+      engine: engine.device,
       hardware: hardwareSummary(),
       evaluations: run.evaluated.length,
       uniqueEvaluations: unique,
@@ -434,7 +441,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       createdAt: new Date().toISOString(),
     };
   } finally {
-    split?.dispose();
+    await engine?.dispose();
     model.dispose();
   }
 }

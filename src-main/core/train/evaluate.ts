@@ -2,9 +2,9 @@
  * Accuracy and skipping statistics of a model on one split: the numbers `skipvit eval` prints and the
  * studio's Skips view draws.
  */
-import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic, type DynamicInferOptions } from '../model/executor';
+import { tfjsEngine, type InferenceEngine } from '../inference/engine';
+import type { DynamicInferOptions } from '../model/executor';
 import { loadModel } from '../model/io';
 import type { ViT } from '../model/vit';
 
@@ -37,9 +37,22 @@ export interface EvalResult {
   perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array };
 }
 
+/** Evaluation on the studio's tfjs engine. */
 export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
-  const L = model.depth;
-  const K = model.config.numClasses;
+  return evaluateOn(tfjsEngine(model), set, info, opts);
+}
+
+/** Index of the largest of K values at row i (the first on ties, as tf.argMax). */
+function argMaxRow(logits: Float32Array, i: number, K: number): number {
+  let best = 0;
+  for (let k = 1; k < K; k++) if (logits[i * K + k] > logits[i * K + best]) best = k;
+  return best;
+}
+
+/** Evaluation on any inference engine (tfjs or onnxruntime). */
+export async function evaluateOn(engine: InferenceEngine, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
+  const L = engine.depth;
+  const K = engine.numClasses;
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
   if (n === 0) throw new Error(`${info.name}: no images to evaluate (the split holds ${set.count}${opts.limit !== undefined ? `, the limit is ${opts.limit}` : ''})`);
@@ -51,7 +64,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
   const classCount = new Array(K).fill(0);
   const classCorrect = new Array(K).fill(0);
-  const totalCost = model.costs.reduce((a, b) => a + b, 0);
+  const totalCost = engine.costs.reduce((a, b) => a + b, 0);
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
@@ -59,22 +72,12 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     if (opts.signal?.aborted) throw new Error('cancelled');
     const size = Math.min(bs, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
-    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
-    let executed: Uint8Array;
-    let logits: tf.Tensor2D;
-    if (opts.mode === 'dynamic') {
-      ({ logits, executed } = forwardDynamic(model, x, { bias: opts.bias, pruned: opts.pruned }));
-    } else {
-      logits = model.forwardStatic(x);
-      executed = new Uint8Array(size * L).fill(1);
-    }
-    const predT = logits.argMax(1);
-    const pred = predT.dataSync() as Int32Array;
-    tf.dispose([x, logits, predT]);
+    const { logits, executed } = await engine.run(normalizeBatch(set, info, idx), size, { mode: opts.mode, bias: opts.bias, pruned: opts.pruned });
     for (let i = 0; i < size; i++) {
       const y = set.labels[from + i];
+      const predicted = argMaxRow(logits, i, K);
       classCount[y]++;
-      if (pred[i] === y) {
+      if (predicted === y) {
         correct++;
         classCorrect[y]++;
       }
@@ -83,7 +86,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       for (let l = 0; l < L; l++) {
         if (executed[i * L + l]) {
           k++;
-          c += model.costs[l];
+          c += engine.costs[l];
           layerRuns[l]++;
           classRuns[y][l]++;
         }
@@ -93,7 +96,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
       costSum += c / totalCost;
       if (keep) {
         keep.executed.set(executed.subarray(i * L, (i + 1) * L), (from + i) * L);
-        keep.predictions[from + i] = pred[i];
+        keep.predictions[from + i] = predicted;
         keep.labels[from + i] = y;
       }
     }

@@ -133,8 +133,17 @@ export class OrtModel {
 
   static async load(file: string, opts: OrtEngineOptions = {}): Promise<OrtModel> {
     const read = await readOnnxFile(file);
-    const { meta } = read;
-    const bytes = meta.graph === 'dynamic' ? genomeAsInputs(read.model) : read.bytes;
+    return OrtModel.open(file, read.meta, read.model, read.bytes, opts);
+  }
+
+  /** A model exported in memory (onnxBytes); `where` names it in messages. */
+  static async fromBytes(bytes: Uint8Array, where: string, opts: OrtEngineOptions = {}): Promise<OrtModel> {
+    const { meta, model } = checkOnnx(bytes, where);
+    return OrtModel.open(where, meta, model, bytes, opts);
+  }
+
+  private static async open(file: string, meta: OnnxMeta, model: onnxProto.onnx.ModelProto, raw: Uint8Array, opts: OrtEngineOptions): Promise<OrtModel> {
+    const bytes = meta.graph === 'dynamic' ? genomeAsInputs(model) : raw;
     const threads = opts.threads ?? os.availableParallelism();
     if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`ORT threads must be a positive integer, got ${threads}`);
     const asked = opts.provider ?? 'auto';
