@@ -2,8 +2,10 @@
  * `skipvit bench`: static versus dynamic timing.
  *   --random --preset P --keep F   executor benchmark on a random model with forced keep masks
  *   --model DIR [--dataset D]      the full comparison on real data, with telemetry (power, memory)
+ *   --model DIR --engines          static and dynamic on the tfjs engine and on onnxruntime, one table
  */
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
 import { isPresetName } from '../../core/model/config';
 import { intList, UsageError } from '../args';
@@ -14,7 +16,7 @@ const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === n
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
 export const command = defineCommand(
-  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D]) [--batch 1,8,32,128,256] [--json] [--out FILE]',
+  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D] [--engines [--ort-threads 1,2]]) [--batch 1,8,32,128,256] [--json] [--out FILE]',
   {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
@@ -29,6 +31,8 @@ export const command = defineCommand(
     seed: { type: 'number', help: 'seed', default: 0 },
     interval: { type: 'number', help: 'telemetry sampling interval in ms (--model)', default: 250 },
     out: { type: 'string', help: 'also write the JSON result to this file' },
+    engines: { type: 'boolean', help: 'compare engines (--model): static and dynamic on tfjs and on onnxruntime, one table' },
+    'ort-threads': { type: 'list', help: 'onnxruntime intra-op thread counts for --engines', default: '1,2' },
   },
   async ({ flags }, io) => {
     const backend = await initBackend(flags.backend as BackendName | 'auto');
@@ -56,6 +60,26 @@ export const command = defineCommand(
               : [b.batchSize, fmt(b.static!.imagesPerSec), fmt(b.dynamic!.imagesPerSec), fmt(b.static!.p95Ms), fmt(b.dynamic!.p95Ms), fmt(b.speedup, 2), fmt(b.idealSpeedup, 2), fmt(b.efficiency, 2), fmt(b.efficiencyCpu, 2), mb(b.static!.peakBytes), mb(b.dynamic!.peakBytes)],
           ),
         );
+    } else if (typeof flags.model === 'string' && flags.engines) {
+      const [{ runEngineBench, renderEngineBench }, { loadModel, datasetFor }, { loadDataset }] = await Promise.all([
+        import('../../core/bench/engine-bench'), import('../../core/model'), import('../../core/data'),
+      ]);
+      const load = async (where: string) => ({ ...(await loadModel(path.resolve(where))), where: path.resolve(where) });
+      const dynamicModel = await load(flags.model);
+      const staticModel = typeof flags['static-model'] === 'string' ? await load(flags['static-model']) : dynamicModel;
+      try {
+        const data = await loadDataset(datasetFor(dynamicModel.where, dynamicModel.meta, flags.dataset as string | undefined, '--dataset'));
+        const r = await runEngineBench({
+          staticModel, dynamicModel, data, batches, ortThreads: intList(flags['ort-threads'], 'ort-threads'),
+          secondsPerBatch: Number(flags.seconds), onProgress: (f, m) => bar.update(f, m),
+        });
+        bar.done();
+        result = { ...r, model: dynamicModel.where, staticModel: staticModel.where, backend: backend.name };
+        human = () => renderEngineBench(r);
+      } finally {
+        dynamicModel.model.dispose();
+        if (staticModel !== dynamicModel) staticModel.model.dispose();
+      }
     } else if (typeof flags.model === 'string') {
       const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
       const r = await runModelBench({
