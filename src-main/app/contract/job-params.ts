@@ -33,6 +33,10 @@ const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
 const samples = z.int().min(1).max(10_000_000);
 const modelName = z.string().min(1).max(120);
+/** Inference engine: the studio's tfjs, or onnxruntime running the model exported to ONNX (issue 19). */
+const engine = z.enum(['tfjs', 'ort']).default('tfjs');
+/** onnxruntime intra-op threads; default the machine's cores. */
+const threads = z.int().min(1).max(256).optional();
 /** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
 const trainingData = {
   /** Use only this many training images. */
@@ -81,6 +85,8 @@ export const EvalParams = z.strictObject({
   split: z.enum(['train', 'val', 'test']).default('test'),
   batchSize: batchSize.optional(),
   maxSamples: samples.optional(),
+  engine,
+  threads,
 });
 
 export const BenchParams = z.strictObject({
@@ -93,6 +99,10 @@ export const BenchParams = z.strictObject({
   batches: z.array(batchSize).min(1).max(16).default([1, 8, 32, 128, 256]),
   /** Timed-run budget per batch size and model, in seconds. */
   budgetSeconds: z.number().positive().max(3600).optional(),
+  /** With a model: compare engines (static and dynamic on tfjs and on onnxruntime) instead of the telemetry run. */
+  engines: z.boolean().default(false),
+  /** onnxruntime thread counts for the engine comparison. */
+  ortThreads: z.array(z.int().min(1).max(256)).min(1).max(8).default([1, 2]),
   seed,
 });
 
@@ -113,6 +123,8 @@ export const SearchParams = z.strictObject({
   latency: z.boolean().default(false),
   /** Gate biases range over [-biasRange, biasRange]. */
   biasRange: z.number().positive().max(100).default(4),
+  engine,
+  threads,
   seed,
 });
 
@@ -122,6 +134,8 @@ export const ExportParams = z.strictObject({
   /** Index into the run's `front[]`, or the suggested knee. */
   point: z.union([z.int().min(0).max(100_000), z.literal('knee')]),
   name: modelName.optional(),
+  /** 'folder': a workspace model (tfjs); 'onnx': also one .onnx file in that model's folder (model.onnx). */
+  format: z.enum(['folder', 'onnx']).default('folder'),
 });
 
 /** Download a catalogue dataset (CIFAR-10/100, Tiny-ImageNet) into the data root, verified. */

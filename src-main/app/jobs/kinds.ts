@@ -123,26 +123,40 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io] = await Promise.all([
+    const [{ loadDataset }, core, io, { openEngine }] = await Promise.all([
       import('../../core/data/load'),
       import('../../core/train'),
       import('../../core/model/io'),
+      import('../../core/inference/open'),
     ]);
     const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
-    const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName);
-    const r = await core.evaluate(model, data[p.split], data.info, {
-      mode: meta.kind,
-      batchSize: p.batchSize,
-      limit: p.maxSamples,
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
-      keepPerSample: true,
-    });
-    model.dispose();
-    const { perSample, ...result } = r;
-    const gallery = core.buildGallery(data[p.split], perSample!, model.depth);
-    return { ...result, classNames: data.info.classNames, gallery, model: p.model, dataset: datasetName, split: p.split, backend: info.name };
+    try {
+      const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
+      const data = await loadDataset(datasetName);
+      const engine = await openEngine(p.engine, model, meta, `model ${p.model}`, { threads: p.threads });
+      let r: Awaited<ReturnType<typeof core.evaluateOn>>;
+      try {
+        r = await core.evaluateOn(engine, data[p.split], data.info, {
+          mode: meta.kind,
+          bias: engine.defaultBias,
+          batchSize: p.batchSize,
+          limit: p.maxSamples,
+          signal: ctx.signal,
+          onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
+          keepPerSample: true,
+        });
+      } finally {
+        await engine.dispose();
+      }
+      const { perSample, ...result } = r;
+      const gallery = core.buildGallery(data[p.split], perSample!, model.depth);
+      return {
+        ...result, classNames: data.info.classNames, gallery, model: p.model, dataset: datasetName, split: p.split, backend: info.name,
+        engine: engine.device,
+      };
+    } finally {
+      model.dispose();
+    }
   },
 });
 
@@ -157,6 +171,20 @@ const bench = defineKind({
     await backend();
     const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
     const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
+    if (p.model && p.engines) {
+      // Engines side by side; the same result as `skipvit bench --model --engines`.
+      const [{ runEngineBench }, io, { loadDataset }] = await Promise.all([
+        import('../../core/bench/engine-bench'), import('../../core/model/io'), import('../../core/data/load'),
+      ]);
+      const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
+      try {
+        const data = await loadDataset(io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset'));
+        const m = { model, meta, where: `model ${p.model}` };
+        return { ...(await runEngineBench({ staticModel: m, dynamicModel: m, data, batches: p.batches, ortThreads: p.ortThreads, signal: ctx.signal, onProgress, ...budget })) };
+      } finally {
+        model.dispose();
+      }
+    }
     if (p.model) {
       // Static versus dynamic on real data, with telemetry; the same result as `skipvit bench --model`.
       const { runModelBench } = await import('../../core/bench/model-bench');
@@ -191,6 +219,7 @@ const search = defineKind({
       {
         model: ctx.modelDir(p.model), dataset: p.dataset, pop: p.pop, gens: p.gens, valImages: p.maxSamples, testImages: p.maxTestSamples,
         alpha: p.alpha, objective: p.objective, latency: p.latency, biasRange: p.biasRange, seed: p.seed, run: ctx.runId,
+        engine: p.engine, threads: p.threads,
       },
       {
         signal: ctx.signal,
@@ -222,8 +251,15 @@ const exportKind = defineKind({
       result, point: p.point, out: ctx.outputModelDir, source: { run: p.run }, signal: ctx.signal,
       onProgress: (fraction, message) => ctx.progress({ fraction, message }),
     });
+    let onnx: Awaited<ReturnType<typeof import('../../core/onnx/export-file').exportOnnxFile>> | null = null;
+    if (p.format === 'onnx') {
+      // The exported (pruned) model as one ONNX file beside it, checked in onnxruntime against tfjs.
+      const { exportOnnxFile } = await import('../../core/onnx/export-file');
+      ctx.progress({ fraction: 0.95, message: 'writing model.onnx' });
+      onnx = await exportOnnxFile({ modelDir: out, out: path.join(out, 'model.onnx'), graph: 'dynamic' });
+    }
     const m = config.metrics.measured;
-    return { out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend };
+    return { onnx, out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend };
   },
 });
 
