@@ -21,6 +21,15 @@ export interface EvalResult {
   dataset?: string;
   split?: string;
   gallery?: GalleryItem[];
+  /** The engine that ran it (absent in results written before engines were recorded). */
+  engine?: EngineInfo;
+}
+
+/** What a result records about its inference engine. */
+export interface EngineInfo {
+  engine: string;
+  device: string;
+  threads: number;
 }
 
 export interface BenchSide {
@@ -120,6 +129,25 @@ function need(doc: Record<string, unknown>, what: string, keys: string[]): void 
 export function asEval(doc: Record<string, unknown>): EvalResult {
   need(doc, 'evaluation', ['accuracy', 'meanExecutedCost', 'executedLayersHistogram', 'layerRates', 'classLayerRates']);
   return doc as unknown as EvalResult;
+}
+
+/** An engine comparison (bench with `engines`): static and dynamic on tfjs and on onnxruntime. */
+export interface EnginesResult {
+  kind: 'engines';
+  backend: string;
+  depth: number;
+  devices: { engine: string; device: string; threads: number; version: string }[];
+  batches: {
+    batchSize: number;
+    executedLayers: number;
+    ideal: number;
+    rows: { model: 'static' | 'dynamic'; engine: string; threads: number; imagesPerSec: number; imagesPerSecCpu: number | null; p50Ms: number }[];
+    speedups: { engine: string; speedup: number; efficiency: number }[];
+  }[];
+}
+
+export function isEnginesResult(doc: Record<string, unknown>): boolean {
+  return doc.kind === 'engines';
 }
 
 export function asBench(doc: Record<string, unknown>): BenchResult {

@@ -39,14 +39,24 @@ export interface EngineBenchRow {
   runs: number;
 }
 
-export interface EngineBenchResult {
+export interface EngineBenchBatch {
+  batchSize: number;
+  /** Mean layers the dynamic model ran per image (on the bench images). */
+  executedLayers: number;
+  /** Ideal dynamic speed-up from FLOPs (flops.ts). */
+  ideal: number;
   rows: EngineBenchRow[];
+  /** Per engine: measured dynamic / static, and efficiency = speed-up / ideal. */
+  speedups: { engine: string; speedup: number; speedupCpu: number | null; efficiency: number }[];
+}
+
+export interface EngineBenchResult {
+  kind: 'engines';
+  /** The tfjs backend (SPEC 9's key). */
+  backend: string;
+  batches: EngineBenchBatch[];
   devices: EngineDevice[];
-  /** Mean layers the dynamic model ran per image, per batch size (on the bench images). */
-  executedLayers: Record<number, number>;
   depth: number;
-  /** Per batch size: ideal dynamic speed-up (FLOPs) and, per engine, measured dynamic / static and efficiency. */
-  speedups: { batchSize: number; engine: string; speedup: number; speedupCpu: number | null; ideal: number; efficiency: number }[];
   cores: number;
   loadAverage: number[];
   secondsPerBatch: number;
@@ -73,8 +83,8 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<EngineBe
       for (const t of threads) await open(which, 'ort', t);
     }
     const { data } = opts;
-    const rows: EngineBenchRow[] = [];
-    const executedLayers: Record<number, number> = {};
+    const batches: EngineBenchBatch[] = [];
+    const depth = opts.dynamicModel.model.depth;
     const dynTfjs = configs.find((c) => c.model === 'dynamic' && c.e.name === 'tfjs')!.e;
     for (const [bi, B] of opts.batches.entries()) {
       const pool = Array.from({ length: POOL }, (_, i) =>
@@ -82,7 +92,7 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<EngineBe
       );
       let layers = 0;
       for (const images of pool) layers += (await dynTfjs.run(images, B, { mode: 'dynamic' })).executed.reduce((s, e) => s + e, 0);
-      executedLayers[B] = layers / (POOL * B);
+      const executedLayers = layers / (POOL * B);
       const run = (c: (typeof configs)[number], images: Float32Array) => c.e.run(images, B, { mode: c.model });
       // Warm-up until a second or 30 runs each: wasm code keeps getting faster for dozens of small runs (tier-up).
       for (const c of configs) {
@@ -109,29 +119,29 @@ export async function runEngineBench(opts: EngineBenchOptions): Promise<EngineBe
         }
         progress((bi + Math.min(1, Math.min(...spent) / (seconds * 1000))) / opts.batches.length, `batch ${B}`);
       }
-      configs.forEach((c, k) => {
+      const rows: EngineBenchRow[] = configs.map((c, k) => {
         const t = c.e.device.threads;
-        rows.push({
+        return {
           model: c.model, engine: c.engine, threads: t, batchSize: B, imagesPerSec: (B * 1000) / median(wall[k]),
           imagesPerSecCpu: t === 1 ? (B * 1000) / median(cpu[k]) : null, p50Ms: median(wall[k]), runs: wall[k].length,
-        });
+        };
       });
-    }
-    const depth = opts.dynamicModel.model.depth;
-    const speedups: EngineBenchResult['speedups'] = [];
-    for (const B of opts.batches) {
-      const ideal = idealSpeedup(opts.dynamicModel.model.config, executedLayers[B], depth);
+      const ideal = idealSpeedup(opts.dynamicModel.model.config, executedLayers, depth);
+      const speedups: EngineBenchBatch['speedups'] = [];
       for (const engine of new Set(configs.map((c) => c.engine))) {
-        const s = rows.find((r) => r.batchSize === B && r.engine === engine && r.model === 'static');
-        const d = rows.find((r) => r.batchSize === B && r.engine === engine && r.model === 'dynamic');
-        if (!s || !d) continue;
-        const speedup = d.imagesPerSec / s.imagesPerSec;
-        const speedupCpu = d.imagesPerSecCpu !== null && s.imagesPerSecCpu !== null ? d.imagesPerSecCpu / s.imagesPerSecCpu : null;
-        speedups.push({ batchSize: B, engine, speedup, speedupCpu, ideal, efficiency: speedup / ideal });
+        const st = rows.find((r) => r.engine === engine && r.model === 'static')!;
+        const dy = rows.find((r) => r.engine === engine && r.model === 'dynamic')!;
+        const speedup = dy.imagesPerSec / st.imagesPerSec;
+        const speedupCpu = dy.imagesPerSecCpu !== null && st.imagesPerSecCpu !== null ? dy.imagesPerSecCpu / st.imagesPerSecCpu : null;
+        speedups.push({ engine, speedup, speedupCpu, efficiency: speedup / ideal });
       }
+      batches.push({ batchSize: B, executedLayers, ideal, rows, speedups });
     }
     const devices = [...new Map(configs.map((c) => [c.engine, c.e.device])).values()];
-    return { rows, devices, executedLayers, depth, speedups, cores: os.availableParallelism(), loadAverage: os.loadavg(), secondsPerBatch: seconds };
+    return {
+      kind: 'engines', backend: dynTfjs.device.device, batches, devices, depth,
+      cores: os.availableParallelism(), loadAverage: os.loadavg(), secondsPerBatch: seconds,
+    };
   } finally {
     for (const c of configs) await c.e.dispose();
   }
@@ -145,11 +155,13 @@ export function renderEngineBench(r: EngineBenchResult): string {
     r.devices.map((d) => `${d.engine} ${d.version}: ${d.device}, ${d.threads} thread${d.threads > 1 ? 's' : ''}`).join('; ');
   const main = table(
     ['model', 'engine', 'batch', 'images/s', 'images/s (CPU time)', 'p50 ms', 'runs'],
-    r.rows.map((x) => [x.model, x.engine, x.batchSize, f(x.imagesPerSec), f(x.imagesPerSecCpu), f(x.p50Ms, 2), x.runs]),
+    r.batches.flatMap((b) => b.rows.map((x) => [x.model, x.engine, x.batchSize, f(x.imagesPerSec), f(x.imagesPerSecCpu), f(x.p50Ms, 2), x.runs])),
   );
   const sp = table(
     ['batch', 'engine', 'dynamic/static', '(CPU time)', 'ideal', 'efficiency', 'layers/image'],
-    r.speedups.map((s) => [s.batchSize, s.engine, f(s.speedup, 2), f(s.speedupCpu, 2), f(s.ideal, 2), f(s.efficiency, 2), `${r.executedLayers[s.batchSize].toFixed(2)}/${r.depth}`]),
+    r.batches.flatMap((b) =>
+      b.speedups.map((s) => [b.batchSize, s.engine, f(s.speedup, 2), f(s.speedupCpu, 2), f(b.ideal, 2), f(s.efficiency, 2), `${b.executedLayers.toFixed(2)}/${r.depth}`]),
+    ),
   );
   return `${head}\n\n${main}\n\n${sp}`;
 }
