@@ -9,6 +9,9 @@
  *   prune_mask [L] are graph inputs whose initialisers hold the model's values, so one session serves every
  *   genome of a search and a plain `session.run({ images })` uses the exported point. Outputs `logits` and
  *   `executed` [B, L] (bool). Everything stays in the graph: no host round trip per layer.
+ *   Tried and not kept: If branches per layer for "no sample runs it" (skip the block) and "all do" (no
+ *   gather). Demo model, ORT 1 thread, CPU ms per batch: batch 1, 1.68 with them against 1.52 without (static
+ *   1.17); batch 256, 77.5 against 78.3 (static 106.9). A block on an empty batch is cheap in ORT.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ViT } from '../model/vit';
