@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createBatchStream, loadDataset, readCifar, type DatasetInfo, type ImageSet } from '../src-main/core/data/index';
 import { CATALOG } from '../src-main/core/data/catalog';
-import { createRng } from '../src-main/core/data/rng';
+import { Rng } from '../src-main/core/util/rng';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,10 +53,10 @@ async function measureOverlap(label: string, set: ImageSet, info: DatasetInfo, s
 function writeRandomCifar(dir: string): void {
   const folder = path.join(dir, 'cifar-10-batches-bin');
   mkdirSync(folder, { recursive: true });
-  const rng = createRng(7);
+  const rng = new Rng(7);
   const batch = () => {
     const buf = Buffer.alloc(10000 * 3073);
-    for (let i = 0; i < buf.length; i++) buf[i] = (rng() * 256) | 0;
+    for (let i = 0; i < buf.length; i++) buf[i] = (rng.next() * 256) | 0;
     for (let r = 0; r < 10000; r++) buf[r * 3073] = r % 10;
     return buf;
   };

@@ -15,8 +15,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../src-main/core/backend';
-import { loadDataset } from '../src-main/core/data';
-import { defaultMeta, loadModel, presetConfig, saveModel, ViT } from '../src-main/core/model';
+import { loadDatasetForModel } from '../src-main/core/data';
+import { defaultMeta, inferenceOf, loadModel, presetConfig, readModelMeta, saveModel, ViT } from '../src-main/core/model';
 import { runSearch } from '../src-main/core/search/vit-search';
 import { evaluate } from '../src-main/core/train';
 
@@ -33,9 +33,10 @@ const jsonOut = arg('json', '');
 const DEMO = path.resolve('resources/models/fashion-mnist-micro-dynamic');
 
 const backend = await initBackend();
-const data = await loadDataset('fashion-mnist');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-vit-search-'));
 let modelDir = arg('model', existsSync(path.join(DEMO, 'model.json')) ? DEMO : '');
+// The model's own validation split (data/validation-split.ts); a random model has none, so the loader's default.
+const data = await loadDatasetForModel(modelDir, modelDir ? (await readModelMeta(modelDir)).meta.validationSplit : undefined, 'fashion-mnist');
 const modelSource = modelDir ? 'trained' : 'random weights';
 if (!modelDir) {
   const m = ViT.create(presetConfig('micro', { imageSize: 28, channels: 1, numClasses: 10 }), 0);
@@ -60,7 +61,7 @@ if (!modelDir) {
 const { model, meta } = await loadModel(modelDir);
 await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: 256 });
 let t = performance.now();
-const plain = await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: valImages, bias: meta.gateBias });
+const plain = await evaluate(model, data.val, data.info, { mode: 'dynamic', limit: valImages, inference: inferenceOf(model, meta) });
 const plainSeconds = (performance.now() - t) / 1000;
 model.dispose();
 

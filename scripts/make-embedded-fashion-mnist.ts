@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_CLASSES } from '../src-main/core/data/catalog';
 import { encodeIdx, readIdxPair } from '../src-main/core/data/idx';
 import { DEBIAN_FASHION_MNIST, IDX_FILES, findIdxFile } from '../src-main/core/data/paths';
-import { mixSeed, permutation } from '../src-main/core/data/rng';
+import { mixSeed, Rng } from '../src-main/core/util/rng';
 import { channelStats } from '../src-main/core/data/stats';
 import { takeItems } from '../src-main/core/data/subset';
 import type { ImageSet } from '../src-main/core/data/types';
@@ -47,7 +47,7 @@ function balancedSelection(set: ImageSet, perClass: number, salt: number): numbe
     const items: number[] = [];
     for (let i = 0; i < set.count; i++) if (set.labels[i] === c) items.push(i);
     if (items.length < perClass) throw new Error(`class ${c} has only ${items.length} items, need ${perClass}`);
-    const perm = permutation(items.length, mixSeed(SEED, salt, c));
+    const perm = new Rng(mixSeed(SEED, salt, c)).permutation(items.length);
     for (let k = 0; k < perClass; k++) chosen.push(items[perm[k]]);
   }
   return chosen.sort((a, b) => a - b);

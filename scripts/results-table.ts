@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { table as textTable } from '../src-main/core/bench/table';
+import { meanSd, type MeanSd } from '../src-main/core/stats';
 
 /** An aligned text table in a fenced block, so it reads the same in a terminal and rendered. */
 const table = (header: string[], rows: unknown[][]) => '```\n' + textTable(header, rows as (string | number)[][]) + '\n```';
@@ -18,6 +19,10 @@ const bench = await fs.readFile(path.join(dir, 'bench-demo.json'), 'utf8').then(
 const search = await fs.readFile(path.join(dir, 'search-demo.json'), 'utf8').then(JSON.parse, () => null);
 const executor = await fs.readFile(path.join(dir, 'bench-executor.json'), 'utf8').then(JSON.parse, () => null);
 
+/** `--part paired`: the twin against the static model on the same images, controls, memory (train-demo.ts). */
+const paired = r.paired;
+/** "p = 0.034" / "p < 1e-8". */
+const pText = (p: number) => (p < 1e-4 ? `p < 1e-${Math.floor(-Math.log10(p))}` : `p = ${p.toPrecision(2)}`);
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(2)}%`);
 /** Accuracy difference in points, two decimals: a - b. */
 const points = (a: number, b: number) => ((a - b) * 100).toFixed(2);
@@ -70,7 +75,7 @@ const ablationSentence =
       `The twin loses least against its own static model at LayerDrop ${leastLoss.rate}; the static models themselves rank ${[...withTwin]
         .sort((a, b) => b.s.staticAccuracy - a.s.staticAccuracy)
         .map((a) => `${a.rate} (${pct(a.s.staticAccuracy)})`)
-        .join(', ')}, so what LayerDrop buys the twin it partly costs the static model. One seed per row: differences under about 0.33 points are within noise.`
+        .join(', ')}, so what LayerDrop buys the twin it partly costs the static model. One seed per row and no paired test here, so a difference under about 0.33 points (one standard error of one test accuracy) is not read as an effect; the main twin's paired test is above.`
     : '';
 const benchRows = (bench?.batches ?? []).map((b: any) =>
   b.skipped
@@ -106,7 +111,7 @@ const targets = [
   `static test accuracy at least 88%: ${pct(staticAcc)}, ${met(staticAcc >= 0.88)} (validation ${pct(valHistory.at(-1)?.valAccuracy)}, ${lastValGain >= 0 ? '+' : ''}${lastValGain.toFixed(2)} points in the last epoch).`,
   `dynamic twin at most 70% of the layer cost: ${(dynCost * 100).toFixed(1)}%, ${met(dynCost <= 0.7)}.`,
   `dynamic accuracy no lower than static minus 0.5 points: ${gap >= 0 ? '+' : ''}${gap.toFixed(2)} points, ${met(gap >= -0.5)}.`,
-  `the thesis reports dynamic models beating their static twins: ${gap > 0 ? 'this one does' : gap === 0 ? 'this one ties' : 'this one does not'} (by ${Math.abs(gap).toFixed(2)} points).`,
+  `the thesis reports dynamic models beating their static twins: ${gap > 0 ? 'this one does' : gap === 0 ? 'this one ties' : 'this one does not'} (by ${Math.abs(gap).toFixed(2)} points${paired ? `; McNemar ${pText(paired.twinMinusStatic.mcnemar.pValue)}, see the paired test below` : ''}).`,
   endToEndTarget(r.endToEnd),
 ];
 const layerRates: number[] = r.dynamic?.layerRates ?? [];
@@ -169,6 +174,128 @@ const longRows = longRuns.map((d) => [d.reward ?? 'correct', d.alpha, d.epochs, 
 const longNotes = provenanceNotes(longRuns, (d) => `${d.reward} ${d.alpha}`, (d) => d.provenance);
 const rewardNotes = provenanceNotes(rewardRows, (x) => `${x.reward} ${x.alpha}`, (x) => x.d.provenance);
 
+// ---- Does the twin hold up (issue 17): seeds, the paired test, controls, attempts, memory, a deeper backbone. ----
+const pm = (m: MeanSd, scale = 100, digits = 2) => `${(m.mean * scale).toFixed(digits)}${m.sd === null ? '' : ` +/- ${(m.sd * scale).toFixed(digits)}`}`;
+const pending = (command: string, note = '') => `\`${command}\`${note ? ` (${note})` : ''}`;
+// The main row over seeds: seed 0 is the main part; `--part seeds` adds staticSeed<r> / dynamicSeed<r>.
+const seedKeys = Object.keys(r).filter((k) => /^staticSeed\d+$/.test(k)).map((k) => Number(k.slice('staticSeed'.length)));
+const staticSeeds = [r.static, ...seedKeys.map((s) => r[`staticSeed${s}`])].filter((x) => x?.staticAccuracy !== undefined);
+const twinSeeds = [r.dynamic, ...seedKeys.map((s) => r[`dynamicSeed${s}`])].filter((x) => x?.dynamicAccuracy !== undefined);
+const twinFlops = (d: any, i: number) => d.flopFraction ?? (i === 0 ? paired?.twin.flopFraction : undefined);
+const seedStats = {
+  staticAcc: meanSd(staticSeeds.map((x) => x.staticAccuracy)),
+  twinAcc: meanSd(twinSeeds.map((x) => x.dynamicAccuracy)),
+  twinCost: meanSd(twinSeeds.map((x) => x.meanExecutedCost)),
+  twinFlops: meanSd(twinSeeds.map(twinFlops).filter((x): x is number => x !== undefined)),
+  // Paired per seed: twin r against static r is what a seed row compares; here, as recorded, against the same-seed static.
+  diff: meanSd(twinSeeds.map((d, i) => d.dynamicAccuracy - (staticSeeds[i]?.staticAccuracy ?? NaN)).filter(Number.isFinite)),
+};
+const seedsCommand = 'DEMO_SEEDS=1,2 npm run train:demo -- --part seeds';
+const seedRows = [
+  [`static micro ViT (${staticSeeds.length} seed${staticSeeds.length > 1 ? 's' : ''})`, pm(seedStats.staticAcc), '1.000', '1.000'],
+  [`dynamic twin (${twinSeeds.length} seed${twinSeeds.length > 1 ? 's' : ''})`, pm(seedStats.twinAcc), pm(seedStats.twinCost, 1, 3), pm(seedStats.twinFlops, 1, 3)],
+  ['dynamic - static (points)', pm(seedStats.diff), '', ''],
+];
+const seedNote = staticSeeds.length < 3
+  ? `Only ${staticSeeds.length} seed so far, so no standard deviation: seeds 1 and 2 are not yet run: ${pending(seedsCommand, 'static 20 epochs + twin 5 epochs per seed, about 105 min each on a free core')}.`
+  : `Mean +/- sample standard deviation over seeds ${[0, ...seedKeys].join(', ')} (static seed r, its twin agent seed r + 1).`;
+
+// One row per control, attempt or deeper model: the JSON key, its label, and the command that produces it.
+type Row = { label: string; d: any; command: string; note?: string; dynamic: boolean };
+const cmd = (part: string) => `npm run train:demo -- --part ${part}`;
+const attemptLabels: Record<string, string> = {
+  attemptDistill: 'attempt: distillation from the static teacher (KL weight 1, T 2)',
+  attemptConsolidation: 'attempt: + 1 consolidation epoch (gates frozen, greedy paths)',
+  attemptCurriculum: 'attempt: curriculum over the first 2 epochs (forceRun)',
+  attemptFlopCosts: 'attempt: undiscounted returns (gamma 1), FLOP-proportional costs',
+};
+const deepDepth = Number(Object.keys(r).find((k) => /^deepStatic\d+$/.test(k))?.slice('deepStatic'.length) ?? 12);
+const controlRows: Row[] = [
+  { label: `control: static fine-tuned +${r.dynamic?.epochs ?? 5} epochs at lr 1e-4 (compute-matched)`, d: r.controlComputeMatched, command: cmd('controls'), note: 'about 25 min on a free core', dynamic: false },
+  { label: 'control: static with the least useful layers removed to the twin\'s FLOPs, fine-tuned 1 epoch', d: r.controlPrunedStatic, command: `${cmd('controls')} --only pruned`, note: 'about 10 min on a free core', dynamic: false },
+];
+const attemptRows: Row[] = Object.entries(attemptLabels).map(([k, label]) => ({ label, d: r[k], command: cmd('attempts'), note: 'about 25 min per attempt on a free core', dynamic: true }));
+const deepRows: Row[] = [
+  { label: `deeper backbone: static, depth ${deepDepth}`, d: r[`deepStatic${deepDepth}`], command: cmd('deep'), note: 'about 2 h on a free core; DEMO_DEEP_DEPTH=16 for 16', dynamic: false },
+  { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 35 min', dynamic: true },
+];
+const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
+function comparisonRow(x: Row): unknown[] {
+  const acc = x.dynamic ? x.d.dynamicAccuracy : x.d.staticAccuracy;
+  const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? '-' : '1.000';
+  const vs = x.d.vsDemoStatic;
+  return [x.label, pct(acc), cost, x.d.flopFraction?.toFixed(3) ?? '-', points(acc, staticRef), vs ? pText(vs.mcnemar.pValue) : '-', min(x.d.wallSeconds)];
+}
+const rp = paired?.randomPolicy;
+const twinVsRandom = rp?.runs.map((x: any) => x.twinMinusRandom);
+const mainRows = paired
+  ? [
+      ['static micro ViT (the demo model)', pct(paired.static.accuracy), '1.000', '1.000', '0.00', '-', min(r.static?.wallSeconds)],
+      [`dynamic twin (the demo model)`, pct(paired.twin.accuracy), paired.twin.meanExecutedCost.toFixed(3), paired.twin.flopFraction.toFixed(3), points(paired.twin.accuracy, paired.static.accuracy), pText(paired.twinMinusStatic.mcnemar.pValue), min(r.dynamic?.wallSeconds)],
+      [`control: random policy at the twin's per-layer rates (${rp.runs.length} seeds)`, `${pm(rp.accuracy)}%`, pm(rp.meanExecutedCost, 1, 3), pm(rp.flopFraction, 1, 3), (100 * (rp.accuracy.mean - paired.static.accuracy)).toFixed(2), '-', 'evaluation'],
+    ]
+  : [];
+const comparisonTable = table(
+  ['row', 'test accuracy', 'reference cost', 'FLOP fraction', '- static (points)', 'McNemar vs static', 'wall time'],
+  [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow)],
+);
+// Rows that need trainings not run yet: the command for each, never a number.
+const pendingRows = [...controlRows, ...attemptRows, ...deepRows].filter((x) => !x.d);
+const pendingList = pendingRows.length
+  ? `Not yet run (long trainings; each stage resumes from its checkpoints, so run the same command again after a stop):\n\n${pendingRows.map((x) => `- ${x.label}: ${pending(x.command, x.note)}`).join('\n')}\n`
+  : '';
+const doneAttempts = attemptRows.filter((x) => x.d);
+const bestAttempt = [...doneAttempts].sort((a, b) => b.d.dynamicAccuracy - a.d.dynamicAccuracy)[0];
+const headline = (() => {
+  const rows = [...(paired ? [{ label: 'the demo twin', acc: paired.twin.accuracy, cost: paired.twin.flopFraction, p: paired.twinMinusStatic.mcnemar.pValue }] : []),
+    ...doneAttempts.map((x) => ({ label: x.label, acc: x.d.dynamicAccuracy, cost: x.d.flopFraction, p: x.d.vsDemoStatic?.mcnemar.pValue }))];
+  const holding = rows.filter((x) => x.acc >= staticRef && x.cost < 1);
+  if (holding.length) return `holds for ${holding.map((x) => `${x.label} (${points(x.acc, staticRef)} points, FLOP fraction ${x.cost.toFixed(3)}, McNemar ${x.p === undefined ? 'not computed' : pText(x.p)})`).join('; ')}.`;
+  const notRun = attemptRows.length - doneAttempts.length;
+  return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notRun ? `; ${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts ${notRun === 1 ? 'has' : 'have'} been run yet, nor the deeper backbone, so this is the verdict on the demo twin alone` : ''}.`;
+})();
+const pairedSection = paired
+  ? `## Does the twin hold up? Seeds, a paired test, controls and attempts
+
+Seeds (the main row; reference cost: the mean fraction of the reference layer costs run, which weigh later layers
+more; FLOP fraction: executed FLOPs per image, gates included, over the static model's, every block weighing the same):
+
+${table(['row', 'test accuracy (%)', 'reference cost', 'FLOP fraction'], seedRows)}
+
+${seedNote}
+
+**Paired test, twin against static on the same ${paired.testImages.toLocaleString('en')} test images** (\`${paired.command}\`, evaluation only):
+the twin is ${points(paired.twin.accuracy, paired.static.accuracy)} points from the static model (paired bootstrap 95% CI
+[${(paired.twinMinusStatic.bootstrap.low * 100).toFixed(2)}, ${(paired.twinMinusStatic.bootstrap.high * 100).toFixed(2)}] points, ${paired.twinMinusStatic.bootstrap.resamples.toLocaleString('en')} resamples); ${paired.twinMinusStatic.mcnemar.onlySecond} images only the twin got right, ${paired.twinMinusStatic.mcnemar.onlyFirst}
+only the static model, McNemar's exact test ${pText(paired.twinMinusStatic.mcnemar.pValue)}. ${paired.twinMinusStatic.mcnemar.pValue < 0.05 ? `At the 5% level the twin is ${paired.twin.accuracy < paired.static.accuracy ? 'less' : 'more'} accurate than its static model: the gap is not noise.` : 'At the 5% level the two are not distinguishable on these images.'}
+
+Controls and attempts, each against the same static model on the same images (McNemar's exact test per row):
+
+${comparisonTable}
+
+${pendingList}
+The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
+independently of the image (seeds ${rp.runs.map((x: any) => x.seed).join(', ')}), on the twin's own weights: the same compute, layer by layer,
+without the agent's choice. The twin is ahead of it by ${twinVsRandom.map((x: any) => (x.bootstrap.difference * 100).toFixed(2)).join(', ')} points (McNemar ${twinVsRandom.map((x: any) => pText(x.mcnemar.pValue)).join(', ')}): the per-input
+choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
+
+**The thesis headline (a dynamic model at least as accurate as its static twin at a lower cost)** ${headline}
+
+**Memory.** At batch ${paired.memory.batch} (tf.profile, \`src-main/core/bench/forward-memory.ts\`): peak bytes dynamic/static
+${paired.memory.peakRatio.toFixed(2)} (${(paired.memory.twin.peakBytes / 2 ** 20).toFixed(1)} MiB both); activation bytes processed per image ${(paired.memory.processedBytesPerImage.twin / 2 ** 20).toFixed(2)} MiB against
+${(paired.memory.processedBytesPerImage.static / 2 ** 20).toFixed(2)} MiB, a ratio of ${paired.memory.processedRatio.toFixed(2)} (the bytes of every tensor the forward pass produces, gates and the executor's
+gathers and scatters included). Why the peak does not move: both paths hold one activation at a time between blocks,
+so the peak is what one block needs while it processes its input, and every block of the static path processes the
+full batch with tensors of the same shapes. Layer${paired.memory.alwaysRun.length > 1 ? 's' : ''} ${paired.memory.alwaysRun.join(' and ')} run${paired.memory.alwaysRun.length > 1 ? '' : 's'} for every image, so the twin's
+first block${paired.memory.alwaysRun.length > 1 ? 's' : ''} process${paired.memory.alwaysRun.length > 1 ? '' : 'es'} the full batch too and reach${paired.memory.alwaysRun.length > 1 ? '' : 'es'} the same peak; later blocks run on subsets of the batch, which cuts the
+bytes processed, but a subset's tensors are never larger than the full batch's. Skipping saves activation traffic and
+compute, not the memory a batch needs; the peak would fall only if no layer ran for every image.
+
+The deeper backbone (\`${cmd('deep')}\`) is where "dynamic >= static" is most likely to show: \`micro\` has little capacity
+to spare. Its rows above say when it has run; it needs many hours on this machine (no data-parallel training yet).
+`
+  : '';
+
 const md = `# Fashion-MNIST: the demo models
 
 Produced by \`npm run train:demo\` (stages: \`scripts/train-demo.ts\`; figures in \`fashion-mnist.json\` beside
@@ -191,6 +318,7 @@ ${targets.map((t) => `- ${t}`).join('\n')}
 
 ${layerSentence}
 
+${pairedSection}
 ## What LayerDrop buys the dynamic twin
 
 The static model is trained with LayerDrop (each layer skipped, as the identity, for a sample with this chance in
@@ -235,7 +363,7 @@ ${executor ? `\`npm run bench:executor\` (\`skipvit bench --random --preset micr
 
 ## NSGA-II post-training search
 
-${search ? `\`skipvit search --model resources/models/fashion-mnist-micro-dynamic --pop ${search.pop} --gens ${search.gens}\` (objective: ${search.objective}; ${search.splits?.val?.images} validation images per genome; the front re-measured on all ${search.splits?.test?.images} test images); ${front.length} points on the final front, hypervolume ${search.hypervolume[0].toFixed(4)} -> ${search.hypervolume[search.hypervolume.length - 1].toFixed(4)}. Unpruned dynamic model: ${pct(search.baseline.accuracy)} at cost ${search.baseline.meanExecutedCost.toFixed(3)}; static path ${pct(search.static?.accuracy)}. Full result in \`search-demo.json\`.\n\n` + table(['point', 'index', 'test accuracy', 'executed cost', 'pruned layers', 'pruned'], [searchRow('most accurate', bestAcc), searchRow('knee (suggested)', knee), searchRow('best with >= 33% of layers pruned', pruned33)]) : '(not run yet)'}
+${search ? `\`skipvit search --model resources/models/fashion-mnist-micro-dynamic --pop ${search.pop} --gens ${search.gens}\` (objective: ${search.objective}; ${search.splits?.val?.images} validation images per genome; the front re-measured on all ${search.splits?.test?.images} test images); ${front.length} points on the final front, hypervolume ${search.hypervolume[0].toFixed(4)} -> ${search.hypervolume[search.hypervolume.length - 1].toFixed(4)}. Unpruned dynamic model: ${pct(search.baseline.accuracy)} at cost ${search.baseline.meanExecutedCost.toFixed(3)}; static path ${pct(search.static?.accuracy)}. Full result in \`search-demo.json\`.${search.splits?.val?.split ? '' : ` **This search predates the validation-split fix** (issue 17): it scored genomes on the loader's default 10% split (${search.splits?.val?.of} images), not the ${r.dataset?.val} the model held out, so about a sixth of them were images the model trained on. Rerun: \`npx skipvit search --model resources/models/fashion-mnist-micro-dynamic --pop ${search.pop} --gens ${search.gens} --json > docs/results/search-demo.json\` then \`npm run results\` (${(search.wallSeconds / 60).toFixed(0)} min when last run; about 45 min at load 12 here).`}\n\n` + table(['point', 'index', 'test accuracy', 'executed cost', 'pruned layers', 'pruned'], [searchRow('most accurate', bestAcc), searchRow('knee (suggested)', knee), searchRow('best with >= 33% of layers pruned', pruned33)]) : '(not run yet)'}
 `;
 await fs.writeFile(path.join(dir, 'fashion-mnist.md'), md);
 console.log(md);

@@ -9,6 +9,19 @@
  *   reward   (not part of `all`) the agent stage on the main static model with each reward (rl.ts RewardMode)
  *            over a range of alphas: the two accuracy/cost curves the choice of reward is judged by; and the
  *            thesis reward at the main twin's epochs
+ *   seeds    (not part of `all`) the main row again with the seeds in DEMO_SEEDS (default 1,2): static seed r,
+ *            its twin with agent seed r + 1; with the main part (seed 0) the rows' mean +/- sd
+ *   controls (not part of `all`) the static model fine-tuned for the twin's extra epochs at its backbone learning
+ *            rate (compute-matched); the static model with the k least useful layers removed (greedy, by validation
+ *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static). `--only pruned` runs the
+ *            second alone
+ *   attempts (not part of `all`) the main twin's recipe with one change each (agent.ts options): distillation from
+ *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
+ *            reward costs
+ *   deep     (not part of `all`; many hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin
+ *   paired   (not part of `all`; evaluation only, minutes) the demo twin against the demo static model on the
+ *            same test images (McNemar exact test, paired bootstrap CI), the random-policy control (the twin's
+ *            per-layer rates, a random choice per image, several seeds), both cost measures, both memory measures
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
  * run continues where it stopped: run the same command again. `--part main|large|transfer|all|ablation|reward`
@@ -22,9 +35,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src-main/core/backend';
-import { loadDataset, type Dataset } from '../src-main/core/data';
-import { loadModel } from '../src-main/core/model';
-import { evaluate, trainAgent, trainStatic, type RewardMode, type TrainProgress } from '../src-main/core/train';
+import { loadDataset, normalizeBatch, type Dataset } from '../src-main/core/data';
+import * as tf from '@tensorflow/tfjs';
+import { forwardMemory } from '../src-main/core/bench/forward-memory';
+import { executedFlopFraction, forwardDynamic, loadModel, saveModel } from '../src-main/core/model';
+import { meanSd, mcnemar, pairedBootstrap } from '../src-main/core/stats';
+import { pruneModel } from '../src-main/core/export/prune';
+import { evaluate, evaluateSaved, randomPolicyDecisions, trainAgent, trainStatic, type EvalResult, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -64,6 +81,22 @@ const E = {
   extraSeeds: (process.env.DEMO_SEEDS ?? '1,2').split(',').map(Number),
   /** `--part reward` also trains the thesis reward at the main twin's epochs, to set beside the twin itself. */
   rewardLong: { reward: 'correct' as RewardMode, alpha: 0.15 },
+  /** `--part controls`: the twin's extra epochs at its backbone learning rate (agent.ts default 1e-4), one epoch
+   *  for the pruned model. */
+  computeMatched: { lr: 1e-4, minLr: 1e-6, warmupEpochs: 0.25 },
+  prunedFineTuneEpochs: 1,
+  /** `--part attempts`: one change each to the main twin's recipe (same alpha, reward, epochs and seed). */
+  attempts: {
+    attemptDistill: { distill: { weight: 1, temperature: 2 } },
+    attemptConsolidation: { consolidationEpochs: 1 },
+    attemptCurriculum: { curriculumEpochs: 2 },
+    attemptFlopCosts: { gamma: 1, rewardCosts: 'flops' },
+  } satisfies Record<string, AgentVariation>,
+  /** `--part deep`: the deeper backbone's depth; static epochs as the main part, the twin with the main recipe. */
+  deepDepth: Number(process.env.DEMO_DEEP_DEPTH ?? 12),
+  /** `--part paired`: seeds of the random-policy control, and the batch the memory measures are taken on. */
+  randomPolicySeeds: [1, 2, 3],
+  memoryBatch: 256,
   alphaLarge: 1.0,
   transferAlpha: 1.0,
   largeEpochs: 2,
@@ -97,26 +130,49 @@ function progress(label: string) {
   };
 }
 
-async function testScores(dir: string, data: Dataset, dynamic: boolean) {
-  const { model } = await loadModel(dir);
-  const s = await evaluate(model, data.test, data.info, { mode: 'static' });
-  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic' }) : null;
+/** `sourceDepth`: a pruned model's original depth, the FLOP fraction's reference (default: the model's own). */
+async function testScores(dir: string, data: Dataset, dynamic: boolean, sourceDepth?: number) {
+  const { model, meta } = await loadModel(dir);
+  const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true });
+  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true }) : null;
   model.dispose();
+  // FLOPs against the unpruned backbone's, gates counted when they run.
+  const fullConfig = { ...model.config, depth: sourceDepth ?? (meta.sourceDepth as number | undefined) ?? model.depth };
+  const flopFraction = d ? executedFlopFraction(fullConfig, d.meanExecutedLayers, model.depth) : executedFlopFraction(fullConfig, model.depth, 0);
   return {
     testImages: s.images,
     staticAccuracy: s.accuracy,
+    flopFraction,
     ...(d ? { dynamicAccuracy: d.accuracy, meanExecutedCost: d.meanExecutedCost, meanExecutedLayers: d.meanExecutedLayers, layerRates: d.layerRates, executedLayersHistogram: d.executedLayersHistogram } : {}),
+    ...(data.info.classNames.length === 10 && (await exists(path.join(OUT.static, 'DONE'))) ? { vsDemoStatic: await againstDemoStatic(data, rightAnswers(d ?? s)) } : {}),
   };
 }
 
-async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number, layerDrop = 0) {
+/** This row's answers against the demo static model's on the same test images: McNemar and a paired bootstrap. */
+async function againstDemoStatic(data: Dataset, right: Uint8Array) {
+  const base = rightAnswers(await evaluateSaved(OUT.static, data.test, data.info, { mode: 'static', keepPerSample: true }));
+  return { mcnemar: mcnemar(base, right), bootstrap: pairedBootstrap(base, right, { seed: 0 }) };
+}
+
+/** Options of a static stage beyond the main part's (a fine-tune from given weights, a deeper backbone). */
+type StaticExtra = Pick<Parameters<typeof trainStatic>[0], 'initFrom' | 'configOverrides' | 'lr' | 'minLr' | 'warmupEpochs'> & {
+  record?: Record<string, unknown>;
+  /** A pruned model's original depth (its FLOP fraction is against the unpruned backbone). */
+  sourceDepth?: number;
+};
+
+async function stageStatic(name: string, out: string, data: Dataset, epochs: number, seed: number, layerDrop = 0, extra: StaticExtra = {}) {
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
-  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const { record: recorded, sourceDepth, ...trainExtra } = extra;
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
   r.model.dispose();
-  await record(name, { stage: 'static', epochs, layerDrop, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false)) });
+  await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
+
+/** The agent trainer's opt-in variations an `attempts` stage turns on (agent.ts). */
+type AgentVariation = Pick<Parameters<typeof trainAgent>[0], 'distill' | 'curriculumEpochs' | 'consolidationEpochs' | 'rewardCosts' | 'gamma'>;
 
 interface AgentStage {
   epochs: number;
@@ -124,14 +180,15 @@ interface AgentStage {
   seed: number;
   newHead?: boolean;
   reward?: RewardMode;
+  variation?: AgentVariation;
 }
 
-async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward }: AgentStage) {
+async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward, variation = {} }: AgentStage) {
   if (await exists(path.join(out, 'DONE'))) return;
   const t0 = Date.now();
-  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
   r.model.dispose();
-  await record(name, { stage: 'agent', alpha, reward, epochs, newHead, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
+  await record(name, { stage: 'agent', alpha, reward, epochs, newHead, variation, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
@@ -144,6 +201,110 @@ async function writeDemoMeta(dir: string, name: string, key: string): Promise<vo
   );
   const accuracy = r.dynamicAccuracy ?? r.staticAccuracy;
   await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify({ schemaVersion: 1, name, createdAt: new Date().toISOString(), metrics: { accuracy, ...metrics } }, null, 2) + '\n');
+}
+
+/**
+ * The pruned-static control's layers: remove, one at a time, the layer whose removal costs the least validation
+ * accuracy (the static path without it), until the FLOP fraction is the closest to the twin's.
+ */
+async function leastUsefulLayers(data: Dataset, twinFlopFraction: number) {
+  const { model } = await loadModel(OUT.static);
+  const L = model.depth;
+  const n = data.val.count;
+  const removed: number[] = [];
+  const steps: { removed: number; valAccuracy: number; flopFraction: number }[] = [];
+  const fraction = (k: number) => executedFlopFraction(model.config, L - k, 0);
+  // The k whose fraction is the closest to the twin's (ties to the smaller k: the control is not given less compute).
+  const k = [...Array(L).keys()].reduce((best, j) => (Math.abs(fraction(j) - twinFlopFraction) < Math.abs(fraction(best) - twinFlopFraction) ? j : best), 0);
+  while (removed.length < k) {
+    let best: { layer: number; valAccuracy: number } | null = null;
+    for (let l = 0; l < L; l++) {
+      if (removed.includes(l)) continue;
+      const decisions = new Uint8Array(n * L).fill(1);
+      for (let i = 0; i < n; i++) for (const r of [...removed, l]) decisions[i * L + r] = 0;
+      const e = await evaluate(model, data.val, data.info, { mode: 'dynamic', decisions });
+      console.error(`[pruned-static] without layers ${[...removed, l].join(',')}: validation ${(e.accuracy * 100).toFixed(2)}%`);
+      if (!best || e.accuracy > best.valAccuracy) best = { layer: l, valAccuracy: e.accuracy };
+    }
+    removed.push(best!.layer);
+    steps.push({ removed: best!.layer, valAccuracy: best!.valAccuracy, flopFraction: fraction(removed.length) });
+  }
+  model.dispose();
+  return { removed: [...removed].sort((a, b) => a - b), order: steps, twinFlopFraction };
+}
+
+/** The static model without `removed`, saved as a static model (sourceLayers recorded) for the fine-tune to start from. */
+async function savePruned(removed: number[], out: string): Promise<void> {
+  const { model, meta } = await loadModel(OUT.static);
+  const { model: pruned, sourceLayers } = pruneModel(model, Array.from({ length: model.depth }, (_, l) => removed.includes(l)));
+  await saveModel(out, pruned, { ...meta, config: pruned.config, costs: pruned.costs, sourceLayers, sourceDepth: model.depth });
+  model.dispose();
+  pruned.dispose();
+}
+
+/** Per-image correctness (1 = right) of an evaluation kept per sample. */
+function rightAnswers(e: EvalResult): Uint8Array {
+  const { predictions, labels } = e.perSample!;
+  return Uint8Array.from(predictions, (p, i) => (p === labels[i] ? 1 : 0));
+}
+
+/**
+ * `--part paired`: the demo twin against the demo static model on the same test images, the random-policy control,
+ * both cost measures and both memory measures. Evaluation only: no weights change.
+ */
+async function pairedComparison(data: Dataset) {
+  const st = await loadModel(OUT.static);
+  const dy = await loadModel(OUT.dynamic);
+  const L = dy.model.depth;
+  const config = dy.model.config;
+  const s = await evaluate(st.model, data.test, data.info, { mode: 'static', keepPerSample: true });
+  const d = await evaluate(dy.model, data.test, data.info, { mode: 'dynamic', keepPerSample: true });
+  const staticRight = rightAnswers(s);
+  const twinRight = rightAnswers(d);
+  const row = (e: EvalResult, gatesEvaluated: number) => ({
+    accuracy: e.accuracy, meanExecutedCost: e.meanExecutedCost, meanExecutedLayers: e.meanExecutedLayers,
+    flopFraction: executedFlopFraction(config, e.meanExecutedLayers, gatesEvaluated), layerRates: e.layerRates,
+  });
+  // The random policy draws its decisions without the gates, so it evaluates none.
+  const randomRuns = [];
+  for (const seed of E.randomPolicySeeds) {
+    const decisions = randomPolicyDecisions(data.test.count, d.layerRates, seed);
+    const r = await evaluate(dy.model, data.test, data.info, { mode: 'dynamic', decisions, keepPerSample: true });
+    const right = rightAnswers(r);
+    randomRuns.push({ seed, ...row(r, 0), twinMinusRandom: { mcnemar: mcnemar(right, twinRight), bootstrap: pairedBootstrap(right, twinRight, { seed }) } });
+  }
+  // Memory on one batch of test images, both paths on the same batch.
+  const B = E.memoryBatch;
+  const x = tf.tensor4d(normalizeBatch(data.test, data.info, Int32Array.from({ length: B }, (_, i) => i)), [B, data.test.height, data.test.width, data.test.channels]);
+  const memStatic = await forwardMemory(() => st.model.forwardStatic(x));
+  const memDynamic = await forwardMemory(() => forwardDynamic(dy.model, x).logits);
+  x.dispose();
+  st.model.dispose();
+  dy.model.dispose();
+  return {
+    command: 'npm run train:demo -- --part paired',
+    measuredAt: new Date().toISOString(),
+    testImages: data.test.count,
+    static: { model: 'fashion-mnist-micro-static', ...row(s, 0) },
+    twin: { model: 'fashion-mnist-micro-dynamic', ...row(d, L) },
+    twinMinusStatic: { mcnemar: mcnemar(staticRight, twinRight), bootstrap: pairedBootstrap(staticRight, twinRight, { seed: 0 }) },
+    randomPolicy: {
+      rates: d.layerRates,
+      runs: randomRuns,
+      accuracy: meanSd(randomRuns.map((r) => r.accuracy)),
+      meanExecutedCost: meanSd(randomRuns.map((r) => r.meanExecutedCost)),
+      flopFraction: meanSd(randomRuns.map((r) => r.flopFraction)),
+    },
+    memory: {
+      batch: B,
+      static: memStatic,
+      twin: memDynamic,
+      peakRatio: memDynamic.peakBytes / memStatic.peakBytes,
+      processedRatio: memDynamic.processedBytes / memStatic.processedBytes,
+      processedBytesPerImage: { static: memStatic.processedBytes / B, twin: memDynamic.processedBytes / B },
+      alwaysRun: d.layerRates.flatMap((r, l) => (r === 1 ? [l] : [])),
+    },
+  };
 }
 
 /** `--part all`: the three parts as child processes at once; resolves when all have ended, throws if one failed. */
@@ -166,7 +327,8 @@ async function runAllParts(): Promise<void> {
 
 async function main() {
   // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
-  if (!['main', 'large', 'transfer', 'all', 'ablation', 'reward', 'seeds'].includes(part)) throw new Error(`--part must be main, large, transfer, all, ablation, reward or seeds, got "${part}"`);
+  const PARTS = ['main', 'large', 'transfer', 'all', 'ablation', 'reward', 'seeds', 'controls', 'attempts', 'deep', 'paired'];
+  if (!PARTS.includes(part)) throw new Error(`--part must be one of ${PARTS.join(', ')}; got "${part}"`);
   const t0 = Date.now();
   if (part === 'all') {
     const alreadyDone = [];
@@ -215,8 +377,49 @@ async function main() {
     // More seeds of the main row (static seed r, agent seed r + 1; r = 0 is the main part itself).
     const data = await fashionMnist();
     for (const r of E.extraSeeds) {
-      await stageStatic(`staticSeed${r}`, path.join(WORK, `static-seed-${r}`), data, E.staticEpochs, r, E.staticLayerDrop);
+      const staticDir = path.join(WORK, `static-seed-${r}`);
+      await stageStatic(`staticSeed${r}`, staticDir, data, E.staticEpochs, r, E.staticLayerDrop);
+      await stageAgent(`dynamicSeed${r}`, staticDir, path.join(WORK, `dynamic-seed-${r}`), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: r + 1 });
     }
+  }
+  if (part === 'controls') {
+    const data = await fashionMnist();
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+    if (only !== null && only !== 'pruned') throw new Error(`--only must be "pruned", got "${only}"`);
+    if (!only) {
+      await stageStatic('controlComputeMatched', path.join(WORK, 'control-compute-matched'), data, E.agentEpochs, 1, E.staticLayerDrop, {
+        initFrom: OUT.static, ...E.computeMatched, record: { control: 'compute-matched', from: 'static', ...E.computeMatched },
+      });
+    }
+    const twin = JSON.parse(await fs.readFile(RESULTS, 'utf8')).dynamic;
+    const { model: twinModel } = await loadModel(OUT.dynamic);
+    const twinFlops = executedFlopFraction(twinModel.config, twin.meanExecutedLayers, twinModel.depth);
+    const twinModelDepth = twinModel.depth;
+    twinModel.dispose();
+    const prunedOut = path.join(WORK, 'control-pruned-static');
+    if (!(await exists(path.join(prunedOut, 'DONE')))) {
+      const choice = await leastUsefulLayers(data, twinFlops);
+      const init = path.join(WORK, 'control-pruned-static-init');
+      await savePruned(choice.removed, init);
+      await stageStatic('controlPrunedStatic', prunedOut, data, E.prunedFineTuneEpochs, 1, 0, {
+        initFrom: init, sourceDepth: twinModelDepth, ...E.computeMatched, record: { control: 'pruned-static', from: 'static', ...choice, ...E.computeMatched },
+      });
+    }
+  }
+  if (part === 'attempts') {
+    const data = await fashionMnist();
+    for (const [name, variation] of Object.entries(E.attempts)) {
+      await stageAgent(name, OUT.static, path.join(WORK, name), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1, variation });
+    }
+  }
+  if (part === 'deep') {
+    const data = await fashionMnist();
+    const staticDir = path.join(WORK, `deep-${E.deepDepth}-static`);
+    await stageStatic(`deepStatic${E.deepDepth}`, staticDir, data, E.staticEpochs, 0, E.staticLayerDrop, { configOverrides: { depth: E.deepDepth }, record: { depth: E.deepDepth } });
+    await stageAgent(`deepDynamic${E.deepDepth}`, staticDir, path.join(WORK, `deep-${E.deepDepth}-dynamic`), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
+  }
+  if (part === 'paired') {
+    await record('paired', await pairedComparison(await fashionMnist()));
   }
   if (part === 'reward') {
     const data = await fashionMnist();

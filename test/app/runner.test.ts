@@ -96,6 +96,19 @@ describe('JobRunner', () => {
     expect(workspace.runs.readMetrics(run.id).records).toEqual([]);
   });
 
+  it('a cancel that arrives after the job is done but before its worker exits keeps the run succeeded, with its result', async () => {
+    const { runner, workspace } = openTestApi();
+    // The worker lingers 3 s after posting `done` (a stray timer in the kind); the cancel comes in that window.
+    const run = runner.start('echo', { value: 'kept', lingerMs: 3000 });
+    const job = () => (runner as unknown as { jobs: Map<string, { outcome?: { type: string } }> }).jobs.get(run.id);
+    await until(() => job()?.outcome?.type === 'done', 30_000, 'the worker to post done');
+    runner.cancel(run.id);
+    const end = await runner.wait(run.id);
+    expect(end.status).toBe('succeeded');
+    expect(workspace.runs.readResult(run.id)).toEqual({ value: 'kept' });
+    expect(workspace.runs.read(run.id).status).toBe('succeeded');
+  });
+
   it('runs light jobs beside a heavy one, and heavy ones one at a time', async () => {
     const { runner } = openTestApi();
     const a = runner.start('count', { steps: 10_000, busyMs: 2 });

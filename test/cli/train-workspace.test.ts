@@ -32,4 +32,14 @@ describe('skipvit agent flags', () => {
     expect(err?.code).not.toBe(0);
     expect(err?.stderr).toContain('--reward must be correct or confidence, got "accuracy"');
   });
+
+  it('takes the opt-in training variations, refusing an unknown reward cost and a curriculum longer than the run', async () => {
+    const fail = (args: string[]) => run(['agent', '--out', 'no-such-out', ...args]).then(() => null, (e: { code: number; stderr: string }) => e);
+    const costs = await fail(['--model', 'no-such-model', '--reward-costs', 'latency']);
+    expect(costs?.stderr).toContain('--reward-costs must be model or flops, got "latency"');
+    const model = path.resolve('resources/models/fashion-mnist-micro-static');
+    const out = path.join(await tempDir('skipvit-agent-flags-'), 'm');
+    const long = await run(['agent', '--model', model, '--out', out, '--epochs', '1', '--curriculum-epochs', '2', '--limit', '64']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(long?.stderr).toContain('the curriculum (2 epochs) is longer than the agent\'s training (1)');
+  });
 });

@@ -6,7 +6,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { exportPoint, importExport, pruneModel } from '../../src-main/core/export';
-import { defaultMeta, forwardDynamic, loadModel, saveModel, ViT } from '../../src-main/core/model';
+import { defaultMeta, forwardDynamic, inferenceOf, loadModel, saveModel, ViT } from '../../src-main/core/model';
 import { runSearch, type VitSearchResult } from '../../src-main/core/search/vit-search';
 import { evaluate } from '../../src-main/core/train';
 import { syntheticDataset, tempDir, TINY } from '../train/synthetic';
@@ -76,14 +76,16 @@ describe('export', () => {
     expect(meta.sourceDepth).toBe(TINY.depth);
   });
 
-  it("loads back through importExport with the front's test accuracy exactly", async () => {
+  it("loads back through importExport, and runs as its metadata says, with the front's test accuracy and cost", async () => {
     const imported = await importExport(out);
     const r = await evaluate(imported.model, data.test, data.info, {
       mode: 'dynamic',
-      bias: imported.meta.gateBias,
+      inference: inferenceOf(imported.model, imported.meta),
       batchSize: result.batchSize,
     });
     expect(r.accuracy).toBe(point.accuracy);
+    // Executed cost as a fraction of the ORIGINAL model's total (meta.sourceCosts), as on the front.
+    expect(r.meanExecutedCost).toBeCloseTo(point.meanExecutedCost, 12);
     expect(imported.config.metrics.measured.accuracy).toBe(point.accuracy);
     expect(imported.config.metrics.measured.meanExecutedCost).toBeCloseTo(point.meanExecutedCost, 12);
     imported.model.dispose();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hypervolume } from '../../src-main/core/search/hypervolume';
-import { Rng } from '../../src-main/core/search/rng';
+import { Rng } from '../../src-main/core/util/rng';
 
 describe('hypervolume, 2 objectives', () => {
   it('matches a hand-computed staircase', () => {

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { bitFlip, polynomialMutation, sbx, uniformCrossover } from '../../src-main/core/search/operators';
-import { Rng } from '../../src-main/core/search/rng';
+import { Rng } from '../../src-main/core/util/rng';
 import { binaryTournament } from '../../src-main/core/search/selection';
 
-describe('Rng (xoshiro128**)', () => {
-  it('reproduces the reference C implementation from state (1, 2, 3, 4)', () => {
-    const rng = new Rng(0);
-    Object.assign(rng, { s0: 1, s1: 2, s2: 3, s3: 4 });
-    // First outputs of the reference xoshiro128starstar.c (Blackman & Vigna, prng.di.unimi.it), compiled with gcc.
-    expect(Array.from({ length: 6 }, () => rng.uint32())).toEqual([
-      11520, 0, 5927040, 70819200, 2031721883, 1637235492,
-    ]);
+describe('Rng (mulberry32, core/util/rng.ts)', () => {
+  it('continues its sequence from a saved state (what checkpoints rely on)', () => {
+    const rng = new Rng(7);
+    for (let i = 0; i < 10; i++) rng.next();
+    const copy = new Rng(0).setState(rng.state());
+    expect(Array.from({ length: 6 }, () => copy.next())).toEqual(Array.from({ length: 6 }, () => rng.next()));
+  });
+
+  it('permutation holds each index once', () => {
+    const p = Array.from(new Rng(3).permutation(50));
+    expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(p).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
   it('is deterministic per seed, differs across seeds, and is roughly uniform', () => {
@@ -18,28 +22,28 @@ describe('Rng (xoshiro128**)', () => {
       { length: 5 },
       (
         (r) => () =>
-          r.random()
+          r.next()
       )(new Rng(42)),
     );
     const b = Array.from(
       { length: 5 },
       (
         (r) => () =>
-          r.random()
+          r.next()
       )(new Rng(42)),
     );
     const c = Array.from(
       { length: 5 },
       (
         (r) => () =>
-          r.random()
+          r.next()
       )(new Rng(43)),
     );
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     const rng = new Rng(1);
     const bins = new Array(10).fill(0);
-    for (let i = 0; i < 100_000; i++) bins[Math.floor(rng.random() * 10)]++;
+    for (let i = 0; i < 100_000; i++) bins[Math.floor(rng.next() * 10)]++;
     for (const n of bins) expect(Math.abs(n - 10_000)).toBeLessThan(500); // > 5 sigma
   });
 

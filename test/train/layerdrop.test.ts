@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
-import { forwardDynamic, ViT } from '../../src-main/core/model';
+import { forwardDynamic, keepIndex, ViT } from '../../src-main/core/model';
 import { trainStatic, type MetricRecord } from '../../src-main/core/train';
 import { syntheticDataset, tempDir, TINY } from './synthetic';
 
@@ -26,15 +26,13 @@ describe('LayerDrop in the static training path', () => {
     close(m.forwardStaticTrain(x, new Float32Array(L * B).fill(1)), m.forwardStaticTrain(x));
     // All dropped: embedding straight to the head.
     close(m.forwardStaticTrain(x, new Float32Array(L * B)), m.classify(m.embed(x)));
-    // A mixed mask (layer-major [L*B]) gives what the inference executor gives for the same skips ([B*L]).
-    const keepLB = new Float32Array(L * B).fill(1);
-    keepLB[1 * B + 0] = 0; // sample 0 skips layer 1
-    keepLB[3 * B + 2] = 0; // sample 2 skips layer 3
-    keepLB[0 * B + 2] = 0; // and layer 0
-    const keepBL = new Uint8Array(B * L);
-    for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) keepBL[b * L + l] = keepLB[l * B + b];
-    close(m.forwardStaticTrain(x, keepLB), forwardDynamic(m, x, { keep: keepBL }).logits);
-    expect(() => m.forwardStaticTrain(x, new Float32Array(5))).toThrow(/keep must have L\*B = 12 values, got 5/);
+    // A mixed mask gives what the inference executor gives for the same skips: one KeepMask layout for both.
+    const keep = new Float32Array(B * L).fill(1);
+    keep[keepIndex(0, 1, L)] = 0; // sample 0 skips layer 1
+    keep[keepIndex(2, 3, L)] = 0; // sample 2 skips layer 3
+    keep[keepIndex(2, 0, L)] = 0; // and layer 0
+    close(m.forwardStaticTrain(x, keep), forwardDynamic(m, x, { keep: Uint8Array.from(keep) }).logits);
+    expect(() => m.forwardStaticTrain(x, new Float32Array(5))).toThrow(/keep must have B\*L = 12 entries \(sample-major\), got 5/);
     m.dispose();
   });
 

@@ -1,9 +1,10 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { loadModel } from '../../src-main/core/model';
-import { CancelledError, latestCheckpoint, trainAgent, trainStatic, type MetricRecord } from '../../src-main/core/train';
+import { latestCheckpoint, trainAgent, trainStatic, type MetricRecord } from '../../src-main/core/train';
+import { CancelledError } from '../../src-main/core/util/cancel';
 import { saveTemp, syntheticDataset, tempDir, identityBlocksModel } from './synthetic';
 
 beforeAll(async () => {
@@ -77,5 +78,33 @@ describe('checkpoints', () => {
     const { model } = await loadModel(folder!);
     expect(model.depth).toBe(2);
     model.dispose();
+  });
+
+  it('onCheckpoint reports each checkpoint once it is complete (every N steps, each epoch end, and on cancel)', async () => {
+    const root = await tempDir('skipvit-ckpt-hook-');
+    const ckptDir = path.join(root, 'm', 'checkpoints');
+    const ac = new AbortController();
+    const seen: { step: number; epoch: number; latestStep: number }[] = [];
+    const run = trainStatic(
+      { data, preset: 'micro', configOverrides: { depth: 2, dim: 16, heads: 2, patchSize: 4, gateHidden: 8 }, epochs: 3, batchSize: 16, out: path.join(root, 'm') },
+      {
+        signal: ac.signal,
+        checkpointEvery: 5,
+        onProgress: (p) => p.step === 15 && ac.abort(),
+        onCheckpoint: (info) => {
+          // The hook fires after latest.json names the new checkpoint, so a reader of the folder sees the same step.
+          const latest = JSON.parse(readFileSync(path.join(ckptDir, 'latest.json'), 'utf8')) as { step: number };
+          seen.push({ ...info, latestStep: latest.step });
+        },
+      },
+    );
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    // 192 images / 16 = 12 steps per epoch: steps 5, 10, the end of epoch 1 (12, resuming in epoch 1), then the cancel at 15.
+    expect(seen).toEqual([
+      { step: 5, epoch: 0, latestStep: 5 },
+      { step: 10, epoch: 0, latestStep: 10 },
+      { step: 12, epoch: 1, latestStep: 12 },
+      { step: 15, epoch: 1, latestStep: 15 },
+    ]);
   });
 });

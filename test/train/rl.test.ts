@@ -37,19 +37,27 @@ describe('RL arithmetic, against values computed by hand', () => {
     expect(Array.from(G).map((v) => +v.toFixed(6))).toEqual([0.162, 0.18, 0.2, -0.324, -0.36, -0.4]);
   });
 
-  it('advantages: baseline mode is (G - V) over its RMS; reference mode standardises each sample across layers', () => {
+  it('advantages: baseline mode is (G - V) over its RMS, with V fitted to G', () => {
     const G = discountedReturns([0.2, -0.4], 3, 0.9);
     const V = [0.1, 0.1, 0.1, 0, 0, 0];
-    const A = advantages(G, V, 3, 'baseline');
+    const { advantage: A, valueTarget } = advantages(G, V, 3, 'baseline');
     const raw = [0.062, 0.08, 0.1, -0.324, -0.36, -0.4];
     const rms = Math.sqrt(raw.reduce((a, x) => a + x * x, 0) / 6);
     raw.forEach((x, i) => expect(A[i]).toBeCloseTo(x / rms, 5));
-    const R = advantages(G, V, 3, 'reference');
-    // Sample 0: G = [0.162, 0.18, 0.2], mean 0.180667, unbiased std 0.0190088.
-    expect(R[0]).toBeCloseTo((0.162 - 0.180667) / 0.0190088, 3);
-    // The reference throws the magnitude away: sample 1 (r = -0.4) gets the mirror image of sample 0.
-    expect(R[3]).toBeCloseTo(-R[0], 5);
-    expect(R[5]).toBeCloseTo(-R[2], 5);
+    expect(Array.from(valueTarget)).toEqual(Array.from(G));
+  });
+
+  it('advantages: reference mode (dyna-train.py) is S - V with S the per-sample standardised returns, and V is fitted to S', () => {
+    const G = discountedReturns([0.2, -0.4], 3, 0.9);
+    const V = [0.1, 0.1, 0.1, 0.5, -0.5, 0];
+    const { advantage: A, valueTarget: S } = advantages(G, V, 3, 'reference');
+    // Sample 0: G = [0.162, 0.18, 0.2], mean 0.180667, unbiased std 0.0190088 -> S = [-0.98200, -0.03507, 1.01707].
+    // Sample 1: G = [-0.324, -0.36, -0.4] is the mirror image scaled by 2: S = [0.98200, 0.03507, -1.01707].
+    const expectedS = [-0.982, -0.03507, 1.01707, 0.982, 0.03507, -1.01707];
+    expectedS.forEach((x, i) => expect(S[i]).toBeCloseTo(x, 4));
+    // The value head's estimate is subtracted (it arrives detached, as numbers): A = S - V.
+    const expectedA = [-1.082, -0.13507, 0.91707, 0.482, 0.53507, -1.01707];
+    expectedA.forEach((x, i) => expect(A[i]).toBeCloseTo(x, 4));
   });
 
   it('losses: policy = -mean(logp * A), value = mean((V - G)^2), entropy of Bernoulli(p)', () => {

@@ -7,6 +7,7 @@
  * arbitrary output folders are CLI-only.
  */
 import { z } from 'zod';
+import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES } from '../../core/search/vit-objective';
 import { REWARD_MODES } from '../../core/train/types';
 
 /** A run id: lower-case letters, digits and '-' (e.g. `train-20250101-120000-ab12`). Never a path. */
@@ -117,8 +118,8 @@ export const SearchParams = z.strictObject({
   maxTestSamples: samples.optional(),
   /** Reward cost weight; default the alpha the model's agent was trained with, else 3. */
   alpha: z.number().min(0).max(100).optional(),
-  /** Objective 1: the RL reward (accuracy - alpha * executed cost) or plain accuracy. */
-  objective: z.enum(['accuracy', 'reward']).default('accuracy'),
+  /** Objective 1: plain accuracy (the default) or the RL reward (accuracy - alpha * executed cost); see core/search/vit-objective.ts. */
+  objective: z.enum(SEARCH_OBJECTIVES).default(DEFAULT_SEARCH_OBJECTIVE),
   /** Add measured latency as a third objective. */
   latency: z.boolean().default(false),
   /** Gate biases range over [-biasRange, biasRange]. */

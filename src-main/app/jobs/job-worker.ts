@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { CancelledError } from '../../core/util/cancel';
 import { JsonlWriter } from '../workspace/jsonl';
 import { ModelStore } from '../workspace/model-store';
 import { CHECKPOINT_DIR, METRICS_FILE } from '../workspace/run-store';
@@ -46,7 +47,7 @@ async function runJob(data: Extract<WorkerInput, { mode: 'job' }>): Promise<void
 
   const controller = new AbortController();
   const onMessage = (m: ToWorker) => {
-    if (m.type === 'cancel') controller.abort(new Error('cancelled'));
+    if (m.type === 'cancel') controller.abort(new CancelledError());
   };
   port.on('message', onMessage);
 

@@ -3,7 +3,6 @@
  * thread validates params without loading tfjs, and a core module that is missing or broken fails its
  * own jobs only. Params schemas live in params.ts (pure, shared with the renderer).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
@@ -18,19 +17,8 @@ function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; val
   };
 }
 
-/** Core training hooks wired to a job context; the checkpoint step is read from the core's latest.json. */
+/** Core training hooks wired to a job context. */
 function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
-  const latest = path.join(ctx.checkpointDir, 'latest.json');
-  let reported = -1;
-  const reportCheckpoint = () => {
-    try {
-      const { step } = JSON.parse(fs.readFileSync(latest, 'utf8')) as { step: number };
-      if (step !== reported) ctx.checkpointed({ step });
-      reported = step;
-    } catch {
-      // no checkpoint yet
-    }
-  };
   return {
     signal: ctx.signal,
     checkpointDir: ctx.checkpointDir,
@@ -47,10 +35,10 @@ function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
           (['loss', 'accuracy', 'meanExecutedCost', 'imagesPerSec'] as const).flatMap((k) => (p[k] !== undefined ? [[k, p[k]!]] : [])),
         ),
       });
-      reportCheckpoint();
     },
     onMetric: (m) => ctx.metric(m),
     onResumed: (step) => ctx.resumedAt(step),
+    onCheckpoint: (info) => ctx.checkpointed(info),
   };
 }
 
@@ -89,15 +77,15 @@ const agent = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
     ]);
     const from = ctx.modelDir(p.model);
     const { meta } = await io.readModelMeta(from);
     const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDataset(datasetName, dataOptions(p));
+    const data = await loadDatasetForModel(from, meta.validationSplit, datasetName, dataOptions(p));
     const result = await core.trainAgent(
       {
         data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward, epochs: p.epochs,
@@ -123,22 +111,24 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend();
-    const [{ loadDataset }, core, io, { openEngine }] = await Promise.all([
-      import('../../core/data/load'),
+    const [{ loadDatasetForModel }, core, io, { loadForInference }, { openEngine }] = await Promise.all([
+      import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
+      import('../../core/model/inference'),
       import('../../core/inference/open'),
     ]);
-    const { model, meta } = await io.loadModel(ctx.modelDir(p.model));
+    // As its metadata says it runs: an exported point with its own gate bias, costed against the original model.
+    const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model));
     try {
       const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-      const data = await loadDataset(datasetName);
+      const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
       const engine = await openEngine(p.engine, model, meta, `model ${p.model}`, { threads: p.threads });
       let r: Awaited<ReturnType<typeof core.evaluateOn>>;
       try {
         r = await core.evaluateOn(engine, data[p.split], data.info, {
           mode: meta.kind,
-          bias: engine.defaultBias,
+          inference,
           batchSize: p.batchSize,
           limit: p.maxSamples,
           signal: ctx.signal,

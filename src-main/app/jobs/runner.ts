@@ -294,7 +294,8 @@ export class JobRunner {
 
   private onExit(job: Job, code: number): void {
     const outcome = job.outcome;
-    if (job.cancelRequested) {
+    // A job that finished is kept, even when a cancel came after its `done` while the worker was exiting.
+    if (job.cancelRequested && outcome?.type !== 'done') {
       this.finish(job, 'cancelled', 'cancelled by the user');
     } else if (outcome?.type === 'done') {
       try {

@@ -1,7 +1,7 @@
 /** `skipvit agent`: RL agent + joint fine-tuning, from a static (or dynamic) model. */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
-import { loadDataset } from '../../core/data';
+import { loadDatasetForModel } from '../../core/data';
 import { datasetFor, readModelMeta } from '../../core/model';
 import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
 import { oneOf, requireString } from '../args';
@@ -21,9 +21,14 @@ export const command = defineCommand(
     'agent-lr': { type: 'number', help: 'learning rate of gates and value heads', default: 1e-3 },
     'backbone-lr': { type: 'number', help: 'learning rate of the backbone\'s joint fine-tuning', default: 1e-4 },
     entropy: { type: 'number', help: 'entropy bonus, decayed to 0 over the run', default: 0.01 },
-    advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns)', default: 'baseline' },
+    advantage: { type: 'string', help: 'baseline (ours: G - V) or reference (the thesis: per-sample standardised returns less the value estimate)', default: 'baseline' },
     reward: { type: 'string', help: 'what the reward pays for the prediction: confidence (ours: p(label)) or correct (the thesis: 1 or 0)', default: 'confidence' },
     'freeze-backbone': { type: 'boolean', help: 'train the agent only' },
+    distill: { type: 'number', help: 'weight of a distillation KL term from the starting model run with every layer (off unless given)' },
+    'distill-temperature': { type: 'number', help: 'temperature of the distillation term', default: 2 },
+    'curriculum-epochs': { type: 'number', help: 'over these first epochs the agent decides 1 .. all of the last layers; the others run', default: 0 },
+    'consolidation-epochs': { type: 'number', help: 'epochs after the agent\'s with the gates frozen and greedy, fine-tuning the backbone on their paths', default: 0 },
+    'reward-costs': { type: 'string', help: 'the per-layer costs the reward charges: model (the model\'s costs) or flops (1/L each)', default: 'model' },
     'new-head': { type: 'boolean', help: 'transfer learning: a fresh classifier head for the dataset\'s classes' },
     classes: { type: 'list', help: 'keep only these class indices, relabelled 0..k-1' },
     limit: { type: 'number', help: 'use only the first N training images' },
@@ -35,9 +40,11 @@ export const command = defineCommand(
     const out = path.resolve(requireString(flags, 'out'));
     const advantage = oneOf(flags, 'advantage', ADVANTAGE_MODES);
     const reward = oneOf(flags, 'reward', REWARD_MODES);
+    const rewardCosts = oneOf(flags, 'reward-costs', ['model', 'flops']);
     const backend = await initBackend(flags.backend as BackendName | 'auto');
-    const name = datasetFor(from, (await readModelMeta(from)).meta, flags.dataset as string | undefined, '--dataset');
-    const data = await loadDataset(name, {
+    const { meta } = await readModelMeta(from);
+    const name = datasetFor(from, meta, flags.dataset as string | undefined, '--dataset');
+    const data = await loadDatasetForModel(from, meta.validationSplit, name, {
       ...(flags.limit ? { limit: { train: Number(flags.limit) } } : {}),
       ...(flags.classes ? { classes: (flags.classes as string[]).map(Number) } : {}),
     });
@@ -47,6 +54,8 @@ export const command = defineCommand(
         data, from, out, alpha: Number(flags.alpha), gamma: Number(flags.gamma), epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']),
         agentLr: Number(flags['agent-lr']), backboneLr: Number(flags['backbone-lr']), entropy: Number(flags.entropy), advantage, reward,
         freezeBackbone: Boolean(flags['freeze-backbone']), newHead: Boolean(flags['new-head']), seed: Number(flags.seed),
+        ...(flags.distill !== undefined ? { distill: { weight: Number(flags.distill), temperature: Number(flags['distill-temperature']) } } : {}),
+        curriculumEpochs: Number(flags['curriculum-epochs']), consolidationEpochs: Number(flags['consolidation-epochs']), rewardCosts,
         provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
       },
       { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume) },

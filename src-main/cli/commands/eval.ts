@@ -1,9 +1,9 @@
 /** `skipvit eval`: accuracy and skipping statistics of a model on a split, on the tfjs or onnxruntime engine. */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../../core/backend';
-import { loadDataset } from '../../core/data';
+import { loadDatasetForModel, type ValidationSplit } from '../../core/data';
 import { openEngine, type InferenceEngine } from '../../core/inference/open';
-import { datasetFor, loadModel, type ViT } from '../../core/model';
+import { datasetFor, loadForInference, type Inference, type ViT } from '../../core/model';
 import { evaluateOn } from '../../core/train';
 import { oneOf, requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
@@ -30,6 +30,8 @@ export const command = defineCommand(
     let model: ViT | null = null;
     let name: string;
     let mode: 'static' | 'dynamic';
+    let inference: Inference | undefined;
+    let validationSplit: ValidationSplit | undefined;
     if (dir.endsWith('.onnx')) {
       if (choice.engine !== 'ort') throw new UsageError(`${dir} is an ONNX file: evaluate it with --engine ort`);
       const { ortEngineForFile } = await import('../../core/onnx/ort-engine');
@@ -43,17 +45,19 @@ export const command = defineCommand(
       }
       name = asked;
     } else {
-      const loaded = await loadModel(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
+      const loaded = await loadForInference(dir, { allowIncomplete: Boolean(flags['allow-incomplete']) });
       model = loaded.model;
+      inference = loaded.inference;
+      validationSplit = loaded.meta.validationSplit;
       engine = await openEngine(choice.engine, model, loaded.meta, dir, { threads: choice.threads });
       name = datasetFor(dir, loaded.meta, flags.dataset as string | undefined, '--dataset');
       mode = flags.static || loaded.meta.kind === 'static' ? 'static' : 'dynamic';
     }
     try {
-      const data = await loadDataset(name);
+      const data = await loadDatasetForModel(dir, validationSplit, name);
       const bar = io.progress('eval');
       const r = await evaluateOn(engine, data[split], data.info, {
-        mode, bias: engine.defaultBias, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+        mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
       });
       bar.done();
       const result = { model: dir, dataset: name, split, mode, engine: engine.device, classNames: data.info.classNames, ...r };

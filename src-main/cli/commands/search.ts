@@ -11,8 +11,10 @@ import { METRICS_FILE, newRunId, RESULT_FILE, selfOwner } from '../../app/worksp
 import type { RunDoc } from '../../app/workspace/schemas';
 import { endRun, Workspace } from '../../app/workspace/workspace';
 import { initBackend, type BackendName } from '../../core/backend';
+import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES } from '../../core/search/vit-objective';
 import { runSearch, type VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
+import { CancelledError } from '../../core/util/cancel';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
@@ -97,7 +99,7 @@ export const command = defineCommand(
     'val-images': { type: 'number', help: 'validation images each genome is evaluated on', default: 2000 },
     'test-images': { type: 'number', help: 'test images for the final front (default: the whole test split)' },
     alpha: { type: 'number', help: 'reward cost weight (default: the alpha the agent was trained with, else 3)' },
-    objective: { type: 'string', help: 'maximise plain accuracy or the RL reward (accuracy - alpha * cost)', default: 'accuracy' },
+    objective: { type: 'string', help: 'maximise plain accuracy or the RL reward (accuracy - alpha * cost)', default: DEFAULT_SEARCH_OBJECTIVE },
     latency: { type: 'boolean', help: 'add measured latency as a third objective (not repeatable)' },
     'bias-range': { type: 'number', help: 'gate biases range over [-R, R]', default: 4 },
     seed: { type: 'number', help: 'seed of the search', default: 0 },
@@ -107,7 +109,7 @@ export const command = defineCommand(
   },
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
-    const objective = oneOf(flags, 'objective', ['reward', 'accuracy']);
+    const objective = oneOf(flags, 'objective', SEARCH_OBJECTIVES);
     const choice = engineChoice(flags);
     const backend = await initBackend(choice.backend as BackendName | 'auto');
     const opts = {
@@ -118,7 +120,7 @@ export const command = defineCommand(
       valImages: Number(flags['val-images']),
       testImages: flags['test-images'] === undefined ? undefined : Number(flags['test-images']),
       alpha: flags.alpha === undefined ? undefined : Number(flags.alpha),
-      objective: objective as 'reward' | 'accuracy',
+      objective,
       latency: Boolean(flags.latency),
       biasRange: Number(flags['bias-range']),
       seed: Number(flags.seed),
@@ -154,8 +156,7 @@ export const command = defineCommand(
         },
       );
     } catch (err) {
-      const message = (err as Error).message;
-      run?.fail(message === 'cancelled' ? 'cancelled' : 'failed', message);
+      run?.fail(err instanceof CancelledError ? 'cancelled' : 'failed', (err as Error).message);
       throw err;
     }
     bar.done(`${result.front.length} points`);

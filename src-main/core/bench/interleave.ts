@@ -5,6 +5,8 @@
  * tf.profile, outside the timed runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { throwIfCancelled } from '../util/cancel';
+import { forwardMemory } from './forward-memory';
 import { percentile, summarize, type Timing } from './stats';
 
 export interface PathTiming extends Timing {
@@ -33,12 +35,7 @@ export interface InterleaveOptions {
 export type ForwardPath = () => tf.Tensor;
 
 async function measurePeak(f: ForwardPath): Promise<number> {
-  const info = await tf.profile(() => {
-    const y = f();
-    y.dataSync();
-    y.dispose();
-  });
-  return info.peakBytes;
+  return (await forwardMemory(f)).peakBytes;
 }
 
 export async function timeInterleaved<K extends string>(paths: Record<K, ForwardPath>, opts: InterleaveOptions): Promise<Record<K, PathTiming>> {
@@ -58,7 +55,7 @@ export async function timeInterleaved<K extends string>(paths: Record<K, Forward
   const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   const start = performance.now();
   for (let round = 0; round < opts.maxRuns; round++) {
-    if (opts.signal?.aborted) throw new Error('cancelled');
+    throwIfCancelled(opts.signal);
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const n of order) {
       const [t0, t1, cpuMs] = run(n);

@@ -7,8 +7,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { backendInfo, type BackendInfo } from '../backend';
-import { loadDataset, normalizeBatch, type Dataset } from '../data';
-import { forwardDynamic } from '../model/executor';
+import { loadDatasetForModel, normalizeBatch, type Dataset } from '../data';
+import { inferenceOf, runDynamic, type Inference } from '../model/inference';
 import { flopCounts, idealSpeedup, paramCounts } from '../model/flops';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
@@ -18,6 +18,7 @@ import type { PowerStatus, TelemetrySample } from '../telemetry/types';
 import { comparePaths, timeInterleaved, type PathComparison } from './interleave';
 import { batchFits, estimateInferenceBytes } from './memory-guard';
 import { table } from './table';
+import { keepIndex } from '../model/keep-mask';
 
 export interface ModelBenchOptions {
   /** A dynamic model folder; its static path (every layer) is the baseline unless staticModel is given. */
@@ -78,12 +79,12 @@ interface PathRun {
 }
 
 /** Accuracy and executed cost of a path over the prepared batches (also the warm-up). */
-function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) {
+function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT, inference: Inference) {
   let correct = 0;
   let n = 0;
   let cost = 0;
   let layers = 0;
-  const total = model.costs.reduce((a, b) => a + b, 0);
+  const total = inference.totalCost;
   const L = model.depth;
   xs.forEach((x, i) => {
     const { logits, executed } = p.logits(x);
@@ -94,7 +95,7 @@ function scorePath(p: PathRun, xs: tf.Tensor4D[], ys: Int32Array[], model: ViT) 
       if (pred[b] === ys[i][b]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        const ran = executed ? executed[b * L + l] : 1;
+        const ran = executed ? executed[keepIndex(b, l, L)] : 1;
         c += ran * model.costs[l];
         layers += ran;
       }
@@ -126,7 +127,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const staticLoaded = opts.staticModel ? await loadModel(opts.staticModel) : null;
   const baseline = staticLoaded?.model ?? model;
   const datasetName = datasetFor(opts.model, meta, opts.dataset, '--dataset');
-  const data: Dataset = await loadDataset(datasetName);
+  const data: Dataset = await loadDatasetForModel(opts.model, meta.validationSplit, datasetName);
   const split = data[opts.split ?? 'test'];
   if (split.height !== model.config.imageSize || split.channels !== model.config.channels) {
     throw new Error(`${datasetName}: images are ${split.height}px x ${split.channels} channels; the model takes ${model.config.imageSize}px x ${model.config.channels}`);
@@ -137,7 +138,8 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   const sampler = new TelemetrySampler({ intervalMs: opts.intervalMs ?? 250, ...opts.telemetry });
   await sampler.start();
   const staticPath: PathRun = { logits: (x) => ({ logits: baseline.forwardStatic(x) }) };
-  const dynamicPath: PathRun = { logits: (x) => forwardDynamic(model, x) };
+  const inference = inferenceOf(model, meta);
+  const dynamicPath: PathRun = { logits: (x) => runDynamic(model, x, inference) };
   const batches: ModelBenchBatch[] = [];
   const gates = model.depth;
   const all = { images: 0, staticCorrect: 0, dynamicCorrect: 0, cost: 0 }; // over every batch size's images
@@ -160,8 +162,8 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
         ys.push(Int32Array.from(idx, (j) => split.labels[j]));
       }
       try {
-        const s = scorePath(staticPath, xs, ys, baseline);
-        const d = scorePath(dynamicPath, xs, ys, model);
+        const s = scorePath(staticPath, xs, ys, baseline, baseline === model ? inference : inferenceOf(baseline));
+        const d = scorePath(dynamicPath, xs, ys, model, inference);
         let round = 0;
         const timing = await timeInterleaved(
           {

@@ -14,6 +14,7 @@ export { dataRoot, embeddedFashionMnistDir, DEBIAN_FASHION_MNIST } from './paths
 export { locate } from './locate';
 export { loadDataset } from './load';
 export { makeSplits } from './split';
+export { checkValidationSplit, describeSplit, indicesSha256, loadDatasetForModel, SplitMismatchError } from './validation-split';
 export { takeItems, classCounts } from './subset';
 export { batchesPerEpoch, createBatchStream, epochOrder } from './stream';
 export { normalizeBatch } from './normalize';

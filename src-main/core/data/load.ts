@@ -5,9 +5,9 @@ import { readCifar } from './cifar';
 import { readIdxPair } from './idx';
 import { readImageFolder } from './image-folder';
 import { idxFilesIn, locate } from './locate';
-import { makeSplits } from './split';
+import { indicesSha256, makeSplits } from './split';
 import { readTinyImageNet } from './tiny-imagenet';
-import type { Dataset, DatasetInfo, ImageSet, LoadOptions } from './types';
+import type { Dataset, DatasetInfo, ImageSet, LoadOptions, ValidationSplit } from './types';
 
 /** Everything a reader gives before splitting. */
 interface RawDataset {
@@ -19,14 +19,14 @@ interface RawDataset {
 export async function loadDataset(name: string, opts: LoadOptions = {}): Promise<Dataset> {
   const raw = await readRaw(name, opts);
   const numClasses = raw.info.classNames.length;
-  const splits = makeSplits(raw.train, raw.test, numClasses, {
-    valFraction: opts.valFraction ?? 0.1,
-    seed: opts.seed ?? 0,
-    classes: opts.classes,
-    limit: opts.limit,
-  });
+  const valFraction = opts.valFraction ?? 0.1;
+  const seed = opts.seed ?? 0;
+  const { valIndices, ...splits } = makeSplits(raw.train, raw.test, numClasses, { valFraction, seed, classes: opts.classes, limit: opts.limit });
   const classNames = opts.classes ? opts.classes.map((c) => raw.info.classNames[c]) : raw.info.classNames;
-  return { info: { ...raw.info, classNames }, ...splits };
+  const valSplit: ValidationSplit = {
+    dataset: name, seed, valFraction, ...(opts.classes ? { classes: opts.classes } : {}), size: valIndices.length, indicesSha256: indicesSha256(valIndices),
+  };
+  return { info: { ...raw.info, classNames }, ...splits, valSplit };
 }
 
 async function readRaw(name: string, opts: LoadOptions): Promise<RawDataset> {

@@ -3,7 +3,8 @@
  * class filter (with relabelling), a class-stratified validation hold-out with a fixed seed,
  * then optional caps. Kept items stay in file order, so valFraction 0 gives the file unchanged.
  */
-import { mixSeed, permutation } from './rng';
+import { createHash } from 'node:crypto';
+import { mixSeed, Rng } from '../util/rng';
 import { takeItems } from './subset';
 import type { ImageSet } from './types';
 
@@ -19,6 +20,8 @@ export interface Splits {
   train: ImageSet;
   val: ImageSet;
   test: ImageSet;
+  /** The held-out items' indices into trainAll, ascending (what a model records of its validation split). */
+  valIndices: number[];
 }
 
 export function makeSplits(trainAll: ImageSet, testAll: ImageSet, numClasses: number, opts: SplitOptions): Splits {
@@ -38,7 +41,7 @@ export function makeSplits(trainAll: ImageSet, testAll: ImageSet, numClasses: nu
   }
   for (const [c, items] of byClass) {
     const nVal = Math.round(items.length * opts.valFraction);
-    const perm = permutation(items.length, mixSeed(opts.seed, c, 1));
+    const perm = new Rng(mixSeed(opts.seed, c, 1)).permutation(items.length);
     for (let k = 0; k < nVal; k++) isVal[items[perm[k]]] = 1;
   }
   const trainKeep = capped(trainIdx.filter((i) => !isVal[i]), opts.limit?.train, mixSeed(opts.seed, 2));
@@ -48,6 +51,7 @@ export function makeSplits(trainAll: ImageSet, testAll: ImageSet, numClasses: nu
     train: takeItems(trainAll, trainKeep, relabel),
     val: takeItems(trainAll, valKeep, relabel),
     test: takeItems(testAll, testKeep, relabel),
+    valIndices: valKeep,
   };
 }
 
@@ -76,6 +80,15 @@ function keptIndices(labels: Int32Array, map: Int32Array): number[] {
 function capped(indices: number[], limit: number | undefined, seed: number): number[] {
   if (limit === undefined || limit >= indices.length) return indices;
   if (!(Number.isInteger(limit) && limit >= 0)) throw new Error(`limit must be a non-negative integer, got ${limit}`);
-  const perm = permutation(indices.length, seed);
+  const perm = new Rng(seed).permutation(indices.length);
   return Array.from(perm.subarray(0, limit), (k) => indices[k]).sort((a, b) => a - b);
+}
+
+/** The identity of a split: sha256 of its indices, ascending, as little-endian uint32. */
+export function indicesSha256(indices: ArrayLike<number>): string {
+  const sorted = Uint32Array.from(indices).sort();
+  const bytes = new Uint8Array(sorted.length * 4);
+  const view = new DataView(bytes.buffer);
+  sorted.forEach((v, i) => view.setUint32(i * 4, v, true));
+  return createHash('sha256').update(bytes).digest('hex');
 }

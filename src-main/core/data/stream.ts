@@ -9,7 +9,7 @@
  * one core (`npm run bench:data`), far below a model step, so a worker thread would only add copies.
  */
 import { channelTables, writeImage } from './normalize';
-import { createRng, mixSeed, permutation, randInt } from './rng';
+import { mixSeed, Rng } from '../util/rng';
 import type { Batch, DatasetInfo, ImageSet, StreamOptions } from './types';
 
 export function batchesPerEpoch(set: ImageSet, batchSize: number, dropLast = false): number {
@@ -19,7 +19,7 @@ export function batchesPerEpoch(set: ImageSet, batchSize: number, dropLast = fal
 
 /** The order in which an epoch visits the set. */
 export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): Int32Array {
-  if (shuffle) return permutation(count, mixSeed(seed, epoch, 0x5eed));
+  if (shuffle) return new Rng(mixSeed(seed, epoch, 0x5eed)).permutation(count);
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   return order;
@@ -43,11 +43,11 @@ export function createBatchStream(set: ImageSet, info: DatasetInfo, opts: Stream
     const indices = order.slice(from, from + size);
     const x = new Float32Array(size * per);
     const y = new Int32Array(size);
-    const rng = opts.augment ? createRng(mixSeed(seed, epoch, b, 0xa06)) : undefined;
+    const rng = opts.augment ? new Rng(mixSeed(seed, epoch, b, 0xa06)) : undefined;
     for (let i = 0; i < size; i++) {
       const src = indices[i];
       y[i] = set.labels[src];
-      const place = rng ? { dy: randInt(rng, 2 * pad + 1) - pad, dx: randInt(rng, 2 * pad + 1) - pad, flip: flip && rng() < 0.5 } : undefined;
+      const place = rng ? { dy: rng.int(2 * pad + 1) - pad, dx: rng.int(2 * pad + 1) - pad, flip: flip && rng.next() < 0.5 } : undefined;
       writeImage(set, tables, src, x, i, place);
     }
     return { x, y, size, indices };

@@ -38,6 +38,24 @@ export interface Dataset {
   train: ImageSet;
   val: ImageSet;
   test: ImageSet;
+  /** Which training images `val` holds (loadDataset sets it; data built in memory may have none). */
+  valSplit?: ValidationSplit;
+}
+
+/**
+ * A validation split, as a model records it (metadata `validationSplit`) and a loaded dataset states it: enough to
+ * rebuild it (dataset, seed, fraction, classes) and to check that what was rebuilt is the same images (the hash).
+ */
+export interface ValidationSplit {
+  dataset: string;
+  seed: number;
+  valFraction: number;
+  /** The class filter the split was made under (absent: every class). */
+  classes?: number[];
+  /** Number of images held out. */
+  size: number;
+  /** sha256 (hex) of the held-out indices into the dataset's training file, ascending, as little-endian uint32. */
+  indicesSha256: string;
 }
 
 /** Which copy of a registry dataset to read; 'auto' picks the best present one. */

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { backendInfo } from '../backend';
 import { loadDataset, type Dataset } from '../data';
+import { inferenceOf } from '../model/inference';
 import { loadModel, saveModel, type ModelMeta } from '../model/io';
 import { hardwareSummary, checkDataFits } from '../search/vit-search';
 import { evaluate } from '../train/evaluate';
@@ -85,6 +86,7 @@ export async function exportPoint(opts: ExportOptions): Promise<ExportOutcome> {
       gateBias,
       sourceLayers,
       sourceDepth: L,
+      sourceCosts: source.costs,
       dataset: sourceMeta.dataset ?? datasetMeta,
       export: { from: modelDir, run: opts.source?.run ?? result.run ?? null, point: point.index },
     };
@@ -104,7 +106,7 @@ export async function exportPoint(opts: ExportOptions): Promise<ExportOutcome> {
     try {
       measured = await evaluate(reloaded, data.test, info, {
         mode: 'dynamic',
-        bias: reloadedMeta.gateBias,
+        inference: inferenceOf(reloaded, reloadedMeta),
         batchSize: result.batchSize,
         limit: testImages,
         signal: opts.signal,
@@ -114,9 +116,8 @@ export async function exportPoint(opts: ExportOptions): Promise<ExportOutcome> {
       reloaded.dispose();
     }
     const seconds = (performance.now() - t) / 1000;
-    // Executed cost against the ORIGINAL model's total cost, as the search reports it.
-    const sourceTotal = source.costs.reduce((a, b) => a + b, 0);
-    const meanExecutedCost = measured.layerRates.reduce((s, rate, k) => s + rate * source.costs[sourceLayers[k]], 0) / sourceTotal;
+    // Against the ORIGINAL model's total cost (meta.sourceCosts), as the search reports it.
+    const meanExecutedCost = measured.meanExecutedCost;
 
     const weightsBytes = (await fs.stat(path.join(staging, 'weights.bin'))).size;
     const config: ExportConfig = {

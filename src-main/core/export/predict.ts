@@ -8,8 +8,10 @@ import path from 'node:path';
 import { decodeImageFile, normalizeBatch, type DatasetInfo } from '../data';
 import type { RgbImage } from '../data/decode-image';
 import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
+import { inferenceOf } from '../model/inference';
 import { loadModel } from '../model/io';
 import { importExport } from './import';
+import { keepIndex } from '../model/keep-mask';
 
 export interface PredictOptions {
   /** Classes listed per image. Default 3. */
@@ -130,6 +132,7 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     });
     const set = { images, labels: new Int32Array(files.length), count: files.length, height: S, width: S, channels: C };
     const L = model.depth;
+    const inference = inferenceOf(model, meta);
     const layerIds = meta.sourceLayers ?? Array.from({ length: L }, (_, l) => l);
     const mode = meta.kind === 'dynamic' ? 'dynamic' : 'static';
     engine = await openEngine(opts.engine ?? 'tfjs', model, meta, modelDir, { threads: opts.threads });
@@ -137,14 +140,14 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     for (let from = 0; from < files.length; from += batchSize) {
       const n = Math.min(batchSize, files.length - from);
       const idx = Int32Array.from({ length: n }, (_, i) => from + i);
-      const { logits, executed } = await engine.run(normalizeBatch(set, info, idx), n, { mode });
+      const { logits, executed } = await engine.run(normalizeBatch(set, info, idx), n, { mode, bias: inference.bias });
       for (let i = 0; i < n; i++) {
         const row = softmax(logits.subarray(i * K, (i + 1) * K));
         const top = row
           .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
           .sort((a, b) => b.probability - a.probability || a.class - b.class)
           .slice(0, topK);
-        const executedLayers = layerIds.filter((_, l) => executed[i * L + l]);
+        const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
         predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
       }
     }

@@ -20,6 +20,8 @@ export interface EngineRunOptions {
   bias?: number[];
   /** Per-layer prune flags (dynamic); default none. */
   pruned?: boolean[];
+  /** Forced decisions replacing the gates (a KeepMask, [B*L] sample-major; a control policy). tfjs only. */
+  forced?: Uint8Array;
 }
 
 export interface EngineOutput {
@@ -83,7 +85,7 @@ export function tfjsEngine(model: ViT, defaultBias?: number[]): InferenceEngine 
           logits.dispose();
           return { logits: data, executed: new Uint8Array(batch * L).fill(1) };
         }
-        const r = forwardDynamic(model, x, { bias: opts.bias ?? defaultBias, pruned: opts.pruned });
+        const r = forwardDynamic(model, x, { bias: opts.bias ?? defaultBias, pruned: opts.pruned, ...(opts.forced ? { keep: opts.forced } : {}) });
         const data = r.logits.dataSync() as Float32Array;
         r.logits.dispose();
         return { logits: data, executed: r.executed };

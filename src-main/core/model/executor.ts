@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runMargin } from './gate';
+import { checkKeepMask, keepIndex, type KeepMask } from './keep-mask';
 import { mapRows } from './rows';
 import type { ViT } from './vit';
 
@@ -14,17 +15,17 @@ export interface DynamicInferOptions {
   /** Per-layer prune flags: a pruned layer never runs and its gate is not evaluated. */
   pruned?: boolean[];
   /**
-   * Forced per-sample decisions, [B*L] row-major (sample b, layer l at b*L + l), 1 = run. Replaces the
-   * gates entirely (they are not evaluated): for tests and for the executor benchmark.
+   * Forced per-sample decisions (a KeepMask, [B*L] sample-major). Replaces the gates entirely (they are not
+   * evaluated): for tests and for the executor benchmark.
    */
-  keep?: Uint8Array;
+  keep?: KeepMask;
 }
 
 export interface DynamicInferOutput {
   logits: tf.Tensor2D; // [B, K]
-  /** [B*L] row-major, 1 where sample b ran layer l. */
+  /** The layers each sample ran: a KeepMask, [B*L] sample-major. */
   executed: Uint8Array;
-  /** [B*L] row-major, the run-minus-skip gate margin plus bias that decided (NaN where no gate decided). */
+  /** [B*L] sample-major, the run-minus-skip gate margin plus bias that decided (NaN where no gate decided). */
   margins: Float32Array;
 }
 
@@ -46,15 +47,13 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
   const L = model.depth;
   const executed = new Uint8Array(B * L);
   const margins = new Float32Array(B * L).fill(NaN);
-  if (opts.keep && opts.keep.length !== B * L) {
-    throw new Error(`keep mask must have B*L = ${B * L} entries, got ${opts.keep.length}`);
-  }
+  if (opts.keep) checkKeepMask(opts.keep, B, L, 'keep mask');
   let x = tf.tidy(() => model.embed(images)); // [B, N, D]
   for (let l = 0; l < L; l++) {
     if (opts.pruned?.[l]) continue;
     const decide = new Uint8Array(B);
     if (opts.keep) {
-      for (let b = 0; b < B; b++) decide[b] = opts.keep[b * L + l];
+      for (let b = 0; b < B; b++) decide[b] = opts.keep[keepIndex(b, l, L)];
     } else {
       // The one host sync per layer: which samples run is needed to build the gather indices.
       const m = tf.tidy(() => runMargin(model.gate(l, x)).add(opts.bias?.[l] ?? 0));
@@ -62,11 +61,11 @@ export function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: DynamicInf
       m.dispose();
       for (let b = 0; b < B; b++) {
         decide[b] = margin[b] > 0 ? 1 : 0;
-        margins[b * L + l] = margin[b];
+        margins[keepIndex(b, l, L)] = margin[b];
       }
     }
     const run = runIndices(decide);
-    for (const b of run) executed[b * L + l] = 1;
+    for (const b of run) executed[keepIndex(b, l, L)] = 1;
     if (run.length === 0) continue;
     const prev = x;
     x = tf.tidy(() => (run.length === B ? model.block(l, prev) : runSubset(model, l, prev, run)));

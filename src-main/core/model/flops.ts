@@ -75,3 +75,12 @@ export function idealSpeedup(c: ViTConfig, meanExecutedLayers: number, gatesEval
   const fixed = f.embed + f.head;
   return (fixed + f.perBlock * c.depth) / (fixed + f.perBlock * meanExecutedLayers + f.perGate * gatesEvaluated);
 }
+
+/**
+ * Executed FLOPs per image as a fraction of the static model's: (fixed parts + executed blocks + gates evaluated)
+ * / (fixed parts + all blocks). Every block costs the same FLOPs, unlike the reference layer costs (costs.ts),
+ * which weigh later layers more; a results row states both.
+ */
+export function executedFlopFraction(c: ViTConfig, meanExecutedLayers: number, gatesEvaluated: number): number {
+  return 1 / idealSpeedup(c, meanExecutedLayers, gatesEvaluated);
+}

@@ -3,6 +3,8 @@ export * from './costs';
 export * from './flops';
 export * from './vit';
 export * from './executor';
+export * from './keep-mask';
 export * from './io';
+export * from './inference';
 export { setOpsMode, opsMode, type OpsMode } from './ops';
 export { namedVariables, isAgentVariable, isDecayed } from './params';

@@ -16,6 +16,7 @@ import { layerCosts } from './costs';
 import { initParams } from './params';
 import { ViT } from './vit';
 import { writeFileAtomic } from '../util/atomic';
+import type { ValidationSplit } from '../data/types';
 
 export const MODEL_SCHEMA_VERSION = 1;
 
@@ -33,6 +34,8 @@ export interface ModelMeta {
   sourceLayers?: number[];
   /** Original depth before pruning (exported models). */
   sourceDepth?: number;
+  /** c_l of every layer of the original model (exported models): executed cost is a fraction of their sum. */
+  sourceCosts?: number[];
   /** The data the model expects (name, classes, preprocessing). */
   dataset?: {
     name: string;
@@ -43,6 +46,9 @@ export interface ModelMeta {
     mean: number[];
     std: number[];
   };
+  /** The validation split the model was trained against (its best epoch chosen on): every later validation figure
+   *  must use the same images (data/validation-split.ts). Absent on models trained before it was recorded. */
+  validationSplit?: ValidationSplit;
   /** False while training writes its best-so-far weights here; saveModel writes true unless told false. */
   complete?: boolean;
   /** sha256 (hex) of weights.bin, written by saveModel and checked on load. */

@@ -8,6 +8,7 @@ import { block } from './block';
 import { validateConfig, type ViTConfig } from './config';
 import { layerCosts } from './costs';
 import { embed } from './embed';
+import { checkKeepMask, layerColumn, type KeepMask } from './keep-mask';
 import { classTokenState, gateLogits, valueEstimate } from './gate';
 import { layerNorm, linear } from './ops';
 import { disposeParams, initParams, namedVariables, type ViTParams } from './params';
@@ -91,16 +92,17 @@ export class ViT {
 
   /**
    * Static path for training: one graph, all intermediates kept for the backward pass. [B, K]
-   * `keep` (optional, [L*B], 1 = run, 0 = skip; layer-major like the dynamic path's uniforms) is LayerDrop:
-   * a skipped layer is the identity for that sample, x <- x + keep * (block(x) - x).
+   * `keep` (optional, a KeepMask: [B*L] sample-major, as the executor's) is LayerDrop: a skipped layer is
+   * the identity for that sample, x <- x + keep * (block(x) - x).
    */
-  forwardStaticTrain(images: tf.Tensor4D, keep?: Float32Array): tf.Tensor2D {
+  forwardStaticTrain(images: tf.Tensor4D, keep?: KeepMask): tf.Tensor2D {
     const B = images.shape[0];
-    if (keep && keep.length !== this.depth * B) throw new Error(`keep must have L*B = ${this.depth * B} values, got ${keep.length}`);
+    const L = this.depth;
+    if (keep) checkKeepMask(keep, B, L, 'keep');
     let x = this.embed(images); // [B, N, D]
-    for (let l = 0; l < this.depth; l++) {
+    for (let l = 0; l < L; l++) {
       const y = this.block(l, x);
-      x = keep ? runWhere(x, y, tf.tensor1d(keep.subarray(l * B, (l + 1) * B))) : y;
+      x = keep ? runWhere(x, y, tf.tensor1d(layerColumn(keep, l, B, L))) : y;
     }
     return this.classify(x);
   }

@@ -33,6 +33,7 @@ function engineOver(sessions: { static?: OrtModel; dynamic?: OrtModel }, where: 
     async run(images, batch, opts) {
       const session = sessions[opts.mode];
       if (!session) throw new Error(`${where}: holds no ${opts.mode} graph (it was exported as ${meta.graph})`);
+      if (opts.forced) throw new Error(`${where}: forced decisions (a control policy) run on the tfjs engine only`);
       if (opts.mode === 'static') return session.run(images, batch);
       return session.run(images, batch, { bias: opts.bias, pruned: opts.pruned });
     },

@@ -2,7 +2,7 @@
 export type { BatchEvaluator, Evaluation, GenerationRecord, Genome, GenomeSpec, Individual } from './types';
 export { nsga2 } from './nsga2';
 export type { CrossoverOptions, MutationOptions, Nsga2Options, Nsga2Result } from './nsga2';
-export { Rng } from './rng';
+export { Rng } from '../util/rng';
 export { paretoCompare, constrainedCompare } from './dominance';
 export { nonDominatedSort } from './non-dominated-sort';
 export { crowdingDistance } from './crowding';

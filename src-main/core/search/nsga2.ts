@@ -10,7 +10,7 @@
  */
 import { hypervolume } from './hypervolume';
 import { bitFlip, polynomialMutation, sbx, uniformCrossover } from './operators';
-import { Rng } from './rng';
+import { Rng } from '../util/rng';
 import { binaryTournament } from './selection';
 import { rankAndCrowdingSurvival } from './survival';
 import type { BatchEvaluator, GenerationRecord, Genome, GenomeSpec, Individual } from './types';
@@ -139,8 +139,8 @@ export async function nsga2(spec: GenomeSpec, evaluate: BatchEvaluator, opts: Ns
   const start: Genome[] = (opts.initial ?? []).map((g) => ({ real: g.real.slice(), bits: g.bits.slice() }));
   while (start.length < popSize) {
     start.push({
-      real: lower.map((lo, i) => lo + rng.random() * (upper[i] - lo)),
-      bits: Array.from({ length: spec.bits }, () => (rng.random() < 0.5 ? 1 : 0)),
+      real: lower.map((lo, i) => lo + rng.next() * (upper[i] - lo)),
+      bits: Array.from({ length: spec.bits }, () => (rng.next() < 0.5 ? 1 : 0)),
     });
   }
   let engineMs = performance.now() - t;

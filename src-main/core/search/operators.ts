@@ -3,7 +3,7 @@
  * real_mutate_ind) for the real genes, and the usual uniform crossover and bit-flip mutation for the bits.
  * Each operator writes into the children it is given; parents are never modified.
  */
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 
 /** Below this gap two parent genes count as equal and SBX leaves them alone (Deb's EPS). */
 const EPS = 1e-14;
@@ -36,16 +36,16 @@ export function sbx(
     c1[i] = p1[i];
     c2[i] = p2[i];
   }
-  if (rng.random() >= opts.probability) return;
+  if (rng.next() >= opts.probability) return;
   const exponent = 1 / (opts.eta + 1);
   for (let i = 0; i < n; i++) {
-    if (rng.random() >= opts.variableProbability) continue;
+    if (rng.next() >= opts.variableProbability) continue;
     if (Math.abs(p1[i] - p2[i]) <= EPS) continue;
     const y1 = Math.min(p1[i], p2[i]);
     const y2 = Math.max(p1[i], p2[i]);
     const yl = lower[i];
     const yu = upper[i];
-    const u = rng.random();
+    const u = rng.next();
     // Child near y1: the spread distribution is cut where the child would cross the lower bound.
     let beta = 1 + (2 * (y1 - yl)) / (y2 - y1);
     let alpha = 2 - Math.pow(beta, -(opts.eta + 1));
@@ -59,7 +59,7 @@ export function sbx(
     a = clamp(a, yl, yu);
     b = clamp(b, yl, yu);
     // Which child receives which value is a coin flip, so neither child is biased towards low values.
-    if (rng.random() < 0.5) {
+    if (rng.next() < 0.5) {
       c1[i] = b;
       c2[i] = a;
     } else {
@@ -86,13 +86,13 @@ export function polynomialMutation(
 ): void {
   const power = 1 / (opts.eta + 1);
   for (let i = 0; i < x.length; i++) {
-    if (rng.random() >= opts.probability) continue;
+    if (rng.next() >= opts.probability) continue;
     const yl = lower[i];
     const yu = upper[i];
     const range = yu - yl;
     if (range <= 0) continue;
     const y = x[i];
-    const u = rng.random();
+    const u = rng.next();
     let deltaq: number;
     if (u <= 0.5) {
       const xy = 1 - (y - yl) / range;
@@ -124,9 +124,9 @@ export function uniformCrossover(
     c1[i] = p1[i];
     c2[i] = p2[i];
   }
-  if (rng.random() >= probability) return;
+  if (rng.next() >= probability) return;
   for (let i = 0; i < p1.length; i++) {
-    if (rng.random() < variableProbability) {
+    if (rng.next() < variableProbability) {
       c1[i] = p2[i];
       c2[i] = p1[i];
     }
@@ -136,7 +136,7 @@ export function uniformCrossover(
 /** Flips each bit with the given probability, in place. */
 export function bitFlip(bits: number[], probability: number, rng: Rng): void {
   for (let i = 0; i < bits.length; i++) {
-    if (rng.random() < probability) bits[i] = 1 - bits[i];
+    if (rng.next() < probability) bits[i] = 1 - bits[i];
   }
 }
 

@@ -6,7 +6,7 @@
  * Contestants are drawn like Deb's C code (tselect): from shuffled permutations of the population, taken two at
  * a time, so every individual enters exactly two tournaments per population-size parents drawn.
  */
-import type { Rng } from './rng';
+import type { Rng } from '../util/rng';
 
 export interface Ranked {
   rank: number;
@@ -39,5 +39,5 @@ function crowdedWinner(population: readonly Ranked[], a: number, b: number, rng:
   const pb = population[b];
   if (pa.rank !== pb.rank) return pa.rank < pb.rank ? a : b;
   if (pa.crowding !== pb.crowding) return pa.crowding > pb.crowding ? a : b;
-  return rng.random() < 0.5 ? a : b;
+  return rng.next() < 0.5 ? a : b;
 }

@@ -1,13 +1,16 @@
 /**
  * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor on
  * tfjs, or the dynamic ONNX graph on onnxruntime: see inference/engine.ts) on a held-out split. The images
- * are normalised once; every genome then runs over the same batches. Results are cached by genome key, because NSGA-II offspring often repeat a
- * parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
+ * are normalised once; every genome then runs over the same batches. Results are cached by genome key,
+ * because NSGA-II offspring often repeat a parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
  */
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import type { InferenceEngine } from '../inference/engine';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
+import { throwIfCancelled } from '../util/cancel';
+import type { SearchObjective } from './vit-objective';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
+import { keepIndex } from '../model/keep-mask';
 
 /** A split's first `count` images, normalised, ready for repeated evaluation. */
 export interface PreparedSplit {
@@ -59,7 +62,7 @@ export async function measureChoice(engine: InferenceEngine, split: PreparedSpli
       if (best === labels[i]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
-        if (executed[i * L + l]) {
+        if (executed[keepIndex(i, l, L)]) {
           c += costs[l];
           layerSum++;
         }
@@ -78,8 +81,6 @@ export async function measureChoice(engine: InferenceEngine, split: PreparedSpli
     latencyMs: ms / n,
   };
 }
-
-export type SearchObjective = 'reward' | 'accuracy';
 
 export interface GenomeEvaluatorOptions {
   alpha: number;
@@ -155,7 +156,7 @@ export function createGenomeEvaluator(engine: InferenceEngine, split: PreparedSp
     const generation = calls++;
     const out: Evaluation[] = [];
     for (let k = 0; k < genomes.length; k++) {
-      if (signal?.aborted) throw new Error('cancelled');
+      throwIfCancelled(signal);
       const rec = await measure(genomes[k], generation);
       out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
       opts.onEvaluated?.(k + 1, genomes.length);

@@ -28,7 +28,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
-import { loadDataset, type Dataset } from '../data';
+import { checkValidationSplit, loadDatasetForModel, type Dataset, type ValidationSplit } from '../data';
+import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
@@ -37,15 +38,17 @@ import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
 import { nonDominatedSort } from './non-dominated-sort';
 import { nsga2 } from './nsga2';
-import { createGenomeEvaluator, prepareSplit, type EvaluatedGenome, type PreparedSplit, type SearchObjective } from './vit-evaluator';
+import { createGenomeEvaluator, prepareSplit, type EvaluatedGenome, type PreparedSplit } from './vit-evaluator';
 import { unprunedGenome, vitGenomeSpec } from './vit-genome';
+import { DEFAULT_SEARCH_OBJECTIVE, SEARCH_OBJECTIVES, type SearchObjective } from './vit-objective';
+import { CancelledError } from '../util/cancel';
 
 export const SEARCH_RESULT_SCHEMA_VERSION = 1;
 
 export interface VitSearchOptions {
   /** Model folder (model.json + weights.bin); a dynamic model, whose gates the biases shift. */
   model: string;
-  /** The data, already loaded (tests); default: loadDataset(dataset ?? the model's dataset). */
+  /** The data, already loaded (tests); default: the model's dataset with its own validation split (loadDatasetForModel). */
   data?: Dataset;
   /** Dataset name; default the one recorded in the model. */
   dataset?: string;
@@ -59,7 +62,7 @@ export interface VitSearchOptions {
   testImages?: number;
   /** Reward cost weight; default the model's training alpha (meta.agent.alpha), else 3 (the reference). */
   alpha?: number;
-  /** Objective 1: mean RL reward (default) or plain accuracy. */
+  /** Objective 1: plain accuracy (DEFAULT_SEARCH_OBJECTIVE) or the mean RL reward; see vit-objective.ts. */
   objective?: SearchObjective;
   /** Add measured latency as a third objective (makes the search timing-dependent, not repeatable). */
   latency?: boolean;
@@ -138,7 +141,8 @@ export interface VitSearchResult {
   depth: number;
   costs: number[];
   dataset: { name: string; source: string; classNames: string[] };
-  splits: { val: { images: number; of: number }; test: { images: number; of: number } };
+  /** val.split: the held-out images the genomes were scored on (the model's own, data/validation-split.ts). */
+  splits: { val: { images: number; of: number; split: ValidationSplit | null }; test: { images: number; of: number } };
   /** The unpruned dynamic model (zero bias): test accuracy and executed cost, plus its validation numbers. */
   baseline: {
     accuracy: number;
@@ -241,8 +245,8 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   const gens = opts.gens ?? 10;
   if (!Number.isInteger(gens) || gens < 0) throw new Error(`search: gens must be an integer >= 0, got ${gens}`);
   const batchSize = positiveInt(opts.batchSize ?? 256, 'batchSize');
-  const objective = opts.objective ?? 'accuracy';
-  if (objective !== 'reward' && objective !== 'accuracy')
+  const objective = opts.objective ?? DEFAULT_SEARCH_OBJECTIVE;
+  if (!SEARCH_OBJECTIVES.includes(objective))
     throw new Error(`search: objective must be "reward" or "accuracy", got "${objective}"`);
   const latency = opts.latency ?? false;
   const biasRange = opts.biasRange ?? 4;
@@ -266,7 +270,8 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
     const datasetName = opts.data?.info.name ?? datasetFor(modelDir, meta, opts.dataset, 'a dataset');
     progress(0, `loading ${datasetName}`);
-    const data = opts.data ?? (await loadDataset(datasetName));
+    const data = opts.data ?? (await loadDatasetForModel(modelDir, meta.validationSplit, datasetName));
+    checkValidationSplit(modelDir, meta.validationSplit, data);
     checkDataFits(data, model, modelDir);
     if (data.val.count === 0) throw new Error(`dataset "${datasetName}" has an empty validation split; the search needs held-out images`);
     if (data.test.count === 0) throw new Error(`dataset "${datasetName}" has an empty test split`);
@@ -321,7 +326,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
         hooks.onGeneration?.(g);
       },
     });
-    if (run.aborted) throw new Error('cancelled');
+    if (run.aborted) throw new CancelledError();
     const searchSeconds = (performance.now() - tSearch) / 1000;
 
     // Test phase: baseline, static, then every front point, each with evaluate() on the same test images.
@@ -348,8 +353,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     for (const r of chosen) {
       const t = await onTest(`front point ${front.length + 1}/${chosen.length}`, {
         mode: 'dynamic',
-        bias: r.choice.bias,
-        pruned: r.choice.pruned,
+        inference: { ...inferenceOf(model, meta), bias: r.choice.bias, pruned: r.choice.pruned },
       });
       front.push({
         index: front.length,
@@ -387,7 +391,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       depth: L,
       costs: model.costs,
       dataset: { name: data.info.name, source: data.info.source, classNames: data.info.classNames },
-      splits: { val: { images: valImages, of: data.val.count }, test: { images: testImages, of: data.test.count } },
+      splits: { val: { images: valImages, of: data.val.count, split: data.valSplit ?? null }, test: { images: testImages, of: data.test.count } },
       baseline: {
         accuracy: baselineTest.accuracy,
         meanExecutedCost: baselineTest.meanExecutedCost,

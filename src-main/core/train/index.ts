@@ -8,3 +8,6 @@ export * from './loop';
 export * from './static';
 export * from './agent';
 export * from './gallery';
+export * from './random-policy';
+export * from './curriculum';
+export * from './distill';

@@ -10,7 +10,8 @@ import type { ViT } from '../model/vit';
 import { Rng } from '../util/rng';
 import type { AdamW } from './adamw';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
-import { CancelledError, type MetricRecord, type TrainHooks } from './types';
+import { CancelledError } from '../util/cancel';
+import type { MetricRecord, TrainHooks } from './types';
 
 export interface StepInput {
   x: tf.Tensor4D; // [B, H, W, C]
@@ -79,7 +80,18 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
   const started = performance.now();
   const stepsAtStart = pos.step;
   let ips = 0;
-  const checkpoint = () => saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, rngState: rng.state() });
+  /**
+   * Saves the position (by default the current one) and tells the caller once the checkpoint is complete;
+   * a position just saved (a cancel right after a periodic checkpoint) is not written twice.
+   */
+  let saved = '';
+  const checkpoint = async (at: TrainPosition = pos) => {
+    const key = `${at.step}/${at.epoch}/${at.batchInEpoch}`;
+    if (key === saved) return;
+    await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...at, rngState: rng.state() });
+    saved = key;
+    hooks.onCheckpoint?.({ step: at.step, epoch: at.epoch });
+  };
   const every = hooks.checkpointEvery ?? 200;
 
   for (; pos.epoch < spec.epochs; pos.epoch++, pos.batchInEpoch = 0) {
@@ -135,7 +147,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     }
     pos.batchInEpoch = perEpoch;
     // The end-of-epoch checkpoint points at the next epoch's start.
-    await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...pos, epoch: pos.epoch + 1, batchInEpoch: 0, rngState: rng.state() });
+    await checkpoint({ ...pos, epoch: pos.epoch + 1, batchInEpoch: 0 });
   }
   await markComplete(spec.out);
   return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };

@@ -50,17 +50,26 @@ export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number
   return G;
 }
 
+/** The policy gradient's weights and the value head's regression target, per sample and layer ([B*L] each). */
+export interface AdvantageParts {
+  advantage: Float32Array;
+  valueTarget: Float32Array;
+}
+
 /**
- * The advantage that weighs the policy gradient (AdvantageMode).
- * - 'reference': the thesis code. Each sample's returns are standardised across its own layers
- *   ((G - mean_t G) / std_t G). Since G_t = r * gamma^(L-1-t), this equals sign(r) times a fixed
- *   vector: the reward's magnitude is thrown away, and the learned baseline is unused.
- * - 'baseline' (ours, default): A = G - V(s), with V the learned value head (detached), then scaled by
- *   the batch's std of A (one scalar, so relative magnitudes between samples and layers survive).
+ * The advantage that weighs the policy gradient (AdvantageMode), and what the value head is fitted to.
+ * - 'reference': the thesis code (leobitz/DynaViT, dyna-train.py). Each sample's returns are standardised
+ *   across its own layers, S = (G - mean_t G) / std_t G; the value head is fitted to S and the advantage is
+ *   S - V (V detached: it comes in as numbers). Since G_t = r * gamma^(L-1-t), S is sign(r) times one fixed
+ *   vector, so the reward's magnitude is lost before the baseline sees it: the baseline only learns how
+ *   likely each layer's decision is to end in a positive reward.
+ * - 'baseline' (ours, default): A = G - V, with V fitted to G itself, then scaled by the batch's RMS of A
+ *   (one scalar, so relative magnitudes between samples and layers survive).
  */
-export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): Float32Array {
+export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): AdvantageParts {
   const A = new Float32Array(G.length);
   if (mode === 'reference') {
+    const S = new Float32Array(G.length);
     for (let b = 0; b < G.length / L; b++) {
       let mean = 0;
       for (let t = 0; t < L; t++) mean += G[b * L + t];
@@ -68,9 +77,10 @@ export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mod
       let v = 0;
       for (let t = 0; t < L; t++) v += (G[b * L + t] - mean) ** 2;
       const std = Math.sqrt(v / Math.max(1, L - 1)); // torch.std is unbiased
-      for (let t = 0; t < L; t++) A[b * L + t] = (G[b * L + t] - mean) / (std + 1e-8);
+      for (let t = 0; t < L; t++) S[b * L + t] = (G[b * L + t] - mean) / (std + 1e-8);
     }
-    return A;
+    for (let i = 0; i < S.length; i++) A[i] = S[i] - V[i];
+    return { advantage: A, valueTarget: S };
   }
   let sq = 0;
   for (let i = 0; i < G.length; i++) {
@@ -80,7 +90,7 @@ export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mod
   const std = Math.sqrt(sq / G.length);
   const scale = 1 / Math.max(std, 1e-3); // no blow-up when the baseline is already exact
   for (let i = 0; i < A.length; i++) A[i] *= scale;
-  return A;
+  return { advantage: A, valueTarget: G };
 }
 
 export interface AgentLossParts {
@@ -90,13 +100,14 @@ export interface AgentLossParts {
 }
 
 /**
- * policy = -mean(logpi(a) * A);  value = mean((V - G)^2);  entropy = mean of the Bernoulli entropy of pi(run).
- * logProbs, values, runProbs: [B, L] tensors from the dynamic-train forward; A, G: [B*L] arrays.
+ * policy = -mean(logpi(a) * A);  value = mean((V - T)^2);  entropy = mean of the Bernoulli entropy of pi(run).
+ * logProbs, values, runProbs: [B, L] tensors from the dynamic-train forward; A and the value target T
+ * (`advantages`): [B*L] arrays.
  */
-export function agentLosses(logProbs: tf.Tensor2D, values: tf.Tensor2D, runProbs: tf.Tensor2D, A: Float32Array, G: Float32Array): AgentLossParts {
+export function agentLosses(logProbs: tf.Tensor2D, values: tf.Tensor2D, runProbs: tf.Tensor2D, A: Float32Array, T: Float32Array): AgentLossParts {
   const shape = logProbs.shape;
   const adv = tf.tensor2d(A, shape);
-  const ret = tf.tensor2d(G, shape);
+  const ret = tf.tensor2d(T, shape);
   const p = runProbs.clipByValue(1e-6, 1 - 1e-6);
   const entropy = p.mul(p.log()).add(tf.sub(1, p).mul(tf.sub(1, p).log())).neg().mean() as tf.Scalar;
   return {

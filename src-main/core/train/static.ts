@@ -8,7 +8,9 @@ import { type Dataset } from '../data';
 import { isPresetName, presetConfig, type PresetName, type ViTConfig } from '../model/config';
 import { defaultMeta, loadModel, type ModelMeta } from '../model/io';
 import { isAgentVariable, isDecayed } from '../model/params';
+import { keepIndex, type KeepMask } from '../model/keep-mask';
 import { ViT } from '../model/vit';
+import type { Rng } from '../util/rng';
 import { AdamW, clipByGlobalNorm } from './adamw';
 import { evaluate } from './evaluate';
 import { namedGrads, runLoop, type LoopResult } from './loop';
@@ -50,6 +52,17 @@ export interface TrainResult extends LoopResult {
 }
 
 /** Cross-entropy with label smoothing. logits [B, K], labels [B] -> scalar */
+/**
+ * LayerDrop's KeepMask for a batch: each sample skips each layer with probability p. The uniforms are drawn
+ * layer by layer (the order runs with a seed have always drawn them in), then laid out sample-major.
+ */
+export function layerDropMask(rng: Rng, B: number, L: number, p: number): KeepMask {
+  const u = rng.uniforms(L * B);
+  const keep = new Float32Array(B * L);
+  for (let l = 0; l < L; l++) for (let b = 0; b < B; b++) keep[keepIndex(b, l, L)] = u[l * B + b] < p ? 0 : 1;
+  return keep;
+}
+
 export function smoothedCrossEntropy(logits: tf.Tensor2D, labels: Int32Array, smoothing: number): tf.Scalar {
   const K = logits.shape[1];
   const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), K);
@@ -86,6 +99,7 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
   const meta: ModelMeta = {
     ...defaultMeta(model, 'static'),
     dataset: datasetMeta(opts.data),
+    validationSplit: opts.data.valSplit,
     preset: opts.preset,
     training: {
       kind: 'static', epochs: opts.epochs, batchSize: bs, ...schedule, weightDecay: opts.weightDecay ?? 0.05,
@@ -100,7 +114,7 @@ export async function trainStatic(opts: StaticTrainOptions, hooks: TrainHooks = 
       step: ({ x, y, step, rng }) => {
         const lr = learningRate(schedule, step);
         // Drawn only when LayerDrop is on, so runs without it keep their random stream.
-        const keep = layerDrop > 0 ? rng.uniforms(y.length * model.depth).map((u) => (u < layerDrop ? 0 : 1)) : undefined;
+        const keep = layerDrop > 0 ? layerDropMask(rng, y.length, model.depth, layerDrop) : undefined;
         return tf.tidy(() => {
           let logitsOut: tf.Tensor2D | null = null;
           const { value, grads } = namedGrads(() => {

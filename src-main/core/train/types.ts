@@ -42,14 +42,10 @@ export interface TrainHooks {
    * reported after that step by the interrupted attempt are reported again, so a sink drops its copies.
    */
   onResumed?(step: number): void;
+  /** Called once a checkpoint is completely written (an interruption now resumes from it); epoch is the one it resumes in. */
+  onCheckpoint?(info: { step: number; epoch: number }): void;
 }
 
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
 
 /**
  * What the reward pays for the prediction.
@@ -62,6 +58,9 @@ export class CancelledError extends Error {
 export const REWARD_MODES = ['correct', 'confidence'] as const;
 export type RewardMode = (typeof REWARD_MODES)[number];
 
-/** The policy gradient's advantage: 'baseline' (ours, G - V) or 'reference' (the thesis); see rl.ts `advantages`. */
+/**
+ * The policy gradient's advantage: 'baseline' (ours, G - V, batch-scaled) or 'reference' (the thesis: standardised
+ * returns less the value head's estimate); see rl.ts `advantages`.
+ */
 export const ADVANTAGE_MODES = ['baseline', 'reference'] as const;
 export type AdvantageMode = (typeof ADVANTAGE_MODES)[number];

@@ -1,6 +1,10 @@
 /**
- * A small seeded PRNG (mulberry32) with the helpers the core needs. Deterministic across platforms,
- * and its whole state is one 32-bit integer, so it is trivial to checkpoint and resume.
+ * The core's one seeded randomness module: a small PRNG (mulberry32) with the helpers the core needs, and
+ * the two ways it derives seeds (mixSeed for integer tuples such as (seed, epoch, batch), deriveSeed for a
+ * seed and a label). Deterministic across platforms, and its whole state is one 32-bit integer, so it is
+ * trivial to checkpoint and resume. Its 2^32 period is far beyond any stream the core draws (a search draws
+ * about 10^5 numbers, an epoch's augmentation 10^5), and keeping the one generator keeps every stored split,
+ * initialisation and checkpoint reproducible.
  */
 export class Rng {
   private s: number;
@@ -46,6 +50,11 @@ export class Rng {
     return out;
   }
 
+  /** A uniformly random permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    return this.shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  }
+
   /** Fisher-Yates shuffle in place. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
@@ -66,4 +75,20 @@ export function deriveSeed(base: number, label: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
+}
+
+/** Mixes integers into one 32-bit seed (murmur3-style finaliser per word): any (seed, epoch, batch, ...) stream. */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const p of parts) {
+    let k = Math.imul((p | 0) ^ ((p / 0x100000000) | 0), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
