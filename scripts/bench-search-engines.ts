@@ -12,14 +12,13 @@
 import os from 'node:os';
 import { initBackend } from '../src-main/core/backend';
 import { table } from '../src-main/core/bench/table';
-import { loadDataset } from '../src-main/core/data';
 import { runSearch, type VitSearchResult } from '../src-main/core/search/vit-search';
 
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 await initBackend('wasm');
-const data = await loadDataset('fashion-mnist', { prefer: 'debian' });
+// No data passed: the search loads the model's dataset with the validation split it was trained with.
 const common = {
-  model: 'resources/models/fashion-mnist-micro-dynamic', data, pop: env('POP', 10), gens: env('GENS', 2),
+  model: 'resources/models/fashion-mnist-micro-dynamic', pop: env('POP', 10), gens: env('GENS', 2),
   valImages: env('VAL', 1000), testImages: env('TEST', 1000), seed: 0,
 };
 const results: Record<string, VitSearchResult> = {};
