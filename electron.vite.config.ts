@@ -1,6 +1,7 @@
 /**
  * One build for the three parts of the studio (`npm run build`, output in out/):
- * - main: the Electron shell (out/main/index.js) and the job worker beside it (out/main/job-worker.js),
+ * - main: the Electron shell (out/main/index.js), the job worker (out/main/job-worker.js) and the core's
+ *   worker threads (train-thread.js, infer-thread.js) beside it,
  *   ESM, every chunk in out/main so `new URL('./job-worker.js', import.meta.url)` resolves from any of them;
  * - preload: one self-contained CommonJS file (sandboxed preloads cannot load ESM or node_modules);
  * - renderer: the Svelte app (out/renderer), relative paths so it loads from app:// and from `serve`.
@@ -17,6 +18,9 @@ export default defineConfig({
         input: {
           index: resolve('src-main/app/electron/main.ts'),
           'job-worker': resolve('src-main/app/jobs/job-worker.ts'),
+          // The core's worker threads (core/parallel/threads.ts loads them beside the chunk that starts them).
+          'train-thread': resolve('src-main/core/parallel/train-thread.ts'),
+          'infer-thread': resolve('src-main/core/parallel/infer-thread.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

@@ -212,7 +212,9 @@ const attemptLabels: Record<string, string> = {
 const deepDepth = Number(Object.keys(r).find((k) => /^deepStatic\d+$/.test(k))?.slice('deepStatic'.length) ?? 12);
 const controlRows: Row[] = [
   { label: `control: static fine-tuned +${r.dynamic?.epochs ?? 5} epochs at lr 1e-4 (compute-matched)`, d: r.controlComputeMatched, command: cmd('controls'), note: 'about 25 min on a free core', dynamic: false },
-  { label: 'control: static with the least useful layers removed to the twin\'s FLOPs, fine-tuned 1 epoch', d: r.controlPrunedStatic, command: `${cmd('controls')} --only pruned`, note: 'about 10 min on a free core', dynamic: false },
+  {
+    label: `control: static with the least useful layers removed${r.controlPrunedStatic ? ` (${r.controlPrunedStatic.removed.join(', ')})` : ''} to the twin's FLOPs, fine-tuned 1 epoch`,
+    d: r.controlPrunedStatic, command: `${cmd('controls')} --only pruned`, note: 'about 10 min on a free core', dynamic: false },
 ];
 const attemptRows: Row[] = Object.entries(attemptLabels).map(([k, label]) => ({ label, d: r[k], command: cmd('attempts'), note: 'about 25 min per attempt on a free core', dynamic: true }));
 const deepRows: Row[] = [
@@ -220,9 +222,16 @@ const deepRows: Row[] = [
   { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 35 min', dynamic: true },
 ];
 const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
+/** The reference cost of the layers a pruned model kept (the costs from the search's record of the same model). */
+function prunedReferenceCost(removed: number[]): string {
+  const costs: number[] | undefined = search?.costs;
+  if (!costs) return '-';
+  const total = costs.reduce((a, c) => a + c, 0);
+  return (costs.reduce((a, c, l) => a + (removed.includes(l) ? 0 : c), 0) / total).toFixed(3);
+}
 function comparisonRow(x: Row): unknown[] {
   const acc = x.dynamic ? x.d.dynamicAccuracy : x.d.staticAccuracy;
-  const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? '-' : '1.000';
+  const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? prunedReferenceCost(x.d.removed) : '1.000';
   const vs = x.d.vsDemoStatic;
   return [x.label, pct(acc), cost, x.d.flopFraction?.toFixed(3) ?? '-', points(acc, staticRef), vs ? pText(vs.mcnemar.pValue) : '-', min(x.d.wallSeconds)];
 }
@@ -235,9 +244,14 @@ const mainRows = paired
       [`control: random policy at the twin's per-layer rates (${rp.runs.length} seeds)`, `${pm(rp.accuracy)}%`, pm(rp.meanExecutedCost, 1, 3), pm(rp.flopFraction, 1, 3), (100 * (rp.accuracy.mean - paired.static.accuracy)).toFixed(2), '-', 'evaluation'],
     ]
   : [];
+// The twin at the pruned control's FLOPs (one gate bias, chosen on validation images; evaluation only).
+const eq = r.twinAtPrunedFlops;
+const eqRows = eq
+  ? [[`twin at the pruned control's FLOPs (gate bias ${eq.bias.toFixed(2)} on every layer)`, pct(eq.accuracy), eq.meanExecutedCost.toFixed(3), eq.flopFraction.toFixed(3), points(eq.accuracy, staticRef), pText(eq.vsDemoStatic.mcnemar.pValue), 'evaluation']]
+  : [];
 const comparisonTable = table(
-  ['row', 'test accuracy', 'reference cost', 'FLOP fraction', '- static (points)', 'McNemar vs static', 'wall time'],
-  [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow)],
+  ['row', 'test accuracy', 'reference cost', 'FLOP fraction', 'vs static (points)', 'McNemar vs static', 'wall time'],
+  [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow), ...eqRows],
 );
 // Rows that need trainings not run yet: the command for each, never a number.
 const pendingRows = [...controlRows, ...attemptRows, ...deepRows].filter((x) => !x.d);
@@ -254,6 +268,11 @@ const headline = (() => {
   const notRun = attemptRows.length - doneAttempts.length;
   return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notRun ? `; ${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts ${notRun === 1 ? 'has' : 'have'} been run yet, nor the deeper backbone, so this is the verdict on the demo twin alone` : ''}.`;
 })();
+// Is per-input skipping better than fixed pruning? Only at the nearest whole number of layers to the twin's FLOPs.
+const pr = r.controlPrunedStatic;
+const prunedSentence = pr && paired
+  ? ` Fixed pruning: without layers ${pr.removed.join(', ')} (removed greedily, each time the one whose removal cost the least validation accuracy: ${pr.order.map((o: any) => `${o.removed} -> ${pct(o.valAccuracy)}`).join(', ')}) and fine-tuned one epoch (the wall time is the fine-tune's alone), the static model reaches ${pct(pr.staticAccuracy)} at FLOP fraction ${pr.flopFraction.toFixed(3)}, against the twin's ${pct(paired.twin.accuracy)} at ${paired.twin.flopFraction.toFixed(3)}: the twin is ${points(paired.twin.accuracy, pr.staticAccuracy)} points ahead but runs ${((paired.twin.flopFraction - pr.flopFraction) * 100).toFixed(1)} points more of the FLOPs (${pr.removed.length} layers removed is the nearest whole number to the twin's fraction; one fewer would give ${(pr.order.at(-2)?.flopFraction ?? NaN).toFixed(3)}), so this comparison alone does not settle whether per-input skipping beats fixed pruning at equal compute.${eq ? ` At equal compute: with one bias of ${eq.bias.toFixed(2)} added to every gate (bisection on validation images to the pruned model's FLOP fraction), the twin runs ${eq.flopFraction.toFixed(3)} of the FLOPs on the test images and reaches ${pct(eq.accuracy)}, ${eq.accuracy >= pr.staticAccuracy ? '+' : ''}${points(eq.accuracy, pr.staticAccuracy)} points against the pruned model on the same images (paired bootstrap 95% CI [${(eq.twinMinusPruned.bootstrap.low * 100).toFixed(2)}, ${(eq.twinMinusPruned.bootstrap.high * 100).toFixed(2)}], McNemar ${pText(eq.twinMinusPruned.mcnemar.pValue)}; ${eq.twinMinusPruned.mcnemar.onlySecond} images only the twin got right, ${eq.twinMinusPruned.mcnemar.onlyFirst} only the pruned model): ${eq.twinMinusPruned.mcnemar.pValue >= 0.05 ? 'at the 5% level per-input skipping and fixed pruning are not distinguishable at this compute' : eq.accuracy > pr.staticAccuracy ? 'at the 5% level per-input skipping beats fixed pruning at this compute' : 'at the 5% level fixed pruning beats per-input skipping at this compute'}.` : ''}`
+  : '';
 const pairedSection = paired
   ? `## Does the twin hold up? Seeds, a paired test, controls and attempts
 
@@ -277,7 +296,7 @@ ${pendingList}
 The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
 independently of the image (seeds ${rp.runs.map((x: any) => x.seed).join(', ')}), on the twin's own weights: the same compute, layer by layer,
 without the agent's choice. The twin is ahead of it by ${twinVsRandom.map((x: any) => (x.bootstrap.difference * 100).toFixed(2)).join(', ')} points (McNemar ${twinVsRandom.map((x: any) => pText(x.mcnemar.pValue)).join(', ')}): the per-input
-choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
+choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${prunedSentence}${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
 
 **The thesis headline (a dynamic model at least as accurate as its static twin at a lower cost)** ${headline}
 

@@ -13,8 +13,8 @@
  *            its twin with agent seed r + 1; with the main part (seed 0) the rows' mean +/- sd
  *   controls (not part of `all`) the static model fine-tuned for the twin's extra epochs at its backbone learning
  *            rate (compute-matched); the static model with the k least useful layers removed (greedy, by validation
- *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static). `--only pruned` runs the
- *            second alone
+ *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static), then the twin itself at
+ *            the pruned model's FLOPs (one gate bias, evaluation only). `--only pruned` runs the pruned rows alone
  *   attempts (not part of `all`) the main twin's recipe with one change each (agent.ts options): distillation from
  *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
  *            reward costs
@@ -28,7 +28,9 @@
  * (default all: main, transfer and large as three processes at once, so both cores train: transfer beside the
  * main static stage, then large, which waits for the static model, beside the main agent stage). `all` records
  * its own wall time and the stages that were already done when it started (`endToEnd`): the 2-hour budget is
- * judged on a run from empty checkpoints.
+ * judged on a run from empty checkpoints. Each training process also runs data-parallel worker threads
+ * (`--workers N`; default every core, split among the processes running at once: core/parallel), which do
+ * not change the results (up to float summation order).
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -40,6 +42,7 @@ import * as tf from '@tensorflow/tfjs';
 import { forwardMemory } from '../src-main/core/bench/forward-memory';
 import { executedFlopFraction, forwardDynamic, loadModel, saveModel } from '../src-main/core/model';
 import { meanSd, mcnemar, pairedBootstrap } from '../src-main/core/stats';
+import { checkWorkers, defaultWorkers } from '../src-main/core/parallel/threads';
 import { pruneModel } from '../src-main/core/export/prune';
 import { evaluate, evaluateSaved, randomPolicyDecisions, trainAgent, trainStatic, type EvalResult, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
@@ -61,6 +64,17 @@ const OUT = {
   transferScratchDynamic: path.join(WORK, 'transfer-scratch-dynamic'),
 };
 const part = process.argv.includes('--part') ? process.argv[process.argv.indexOf('--part') + 1] : 'all';
+/** Processes `--part all` runs at once (main, transfer, large). */
+const ALL_PARTS = 3;
+/**
+ * Data-parallel worker threads per training process (`--workers N`): by default every core, shared among the
+ * processes that run at once (`all`: a third each, at least 1), so the run uses the whole machine.
+ */
+const workers = process.argv.includes('--workers')
+  ? checkWorkers(Number(process.argv[process.argv.indexOf('--workers') + 1]), '--workers')
+  : part === 'all'
+    ? Math.max(1, Math.floor(defaultWorkers() / ALL_PARTS))
+    : defaultWorkers();
 
 const E = {
   staticEpochs: Number(process.env.DEMO_STATIC_EPOCHS ?? 20),
@@ -85,6 +99,9 @@ const E = {
    *  for the pruned model. */
   computeMatched: { lr: 1e-4, minLr: 1e-6, warmupEpochs: 0.25 },
   prunedFineTuneEpochs: 1,
+  /** The twin at the pruned model's FLOPs: bisection steps on the gate bias, validation images per step. */
+  equalComputeBisections: 8,
+  equalComputeValImages: 2000,
   /** `--part attempts`: one change each to the main twin's recipe (same alpha, reward, epochs and seed). */
   attempts: {
     attemptDistill: { distill: { weight: 1, temperature: 2 } },
@@ -133,8 +150,8 @@ function progress(label: string) {
 /** `sourceDepth`: a pruned model's original depth, the FLOP fraction's reference (default: the model's own). */
 async function testScores(dir: string, data: Dataset, dynamic: boolean, sourceDepth?: number) {
   const { model, meta } = await loadModel(dir);
-  const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true });
-  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true }) : null;
+  const s = await evaluate(model, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
+  const d = dynamic ? await evaluate(model, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers }) : null;
   model.dispose();
   // FLOPs against the unpruned backbone's, gates counted when they run.
   const fullConfig = { ...model.config, depth: sourceDepth ?? (meta.sourceDepth as number | undefined) ?? model.depth };
@@ -165,7 +182,7 @@ async function stageStatic(name: string, out: string, data: Dataset, epochs: num
   if (await exists(path.join(out, 'model.json')) && (await exists(path.join(out, 'DONE')))) return;
   const t0 = Date.now();
   const { record: recorded, sourceDepth, ...trainExtra } = extra;
-  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -186,7 +203,7 @@ interface AgentStage {
 async function stageAgent(name: string, from: string, out: string, data: Dataset, { epochs, alpha, seed, newHead = false, reward = E.reward, variation = {} }: AgentStage) {
   if (await exists(path.join(out, 'DONE'))) return;
   const t0 = Date.now();
-  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name) });
+  const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
   await record(name, { stage: 'agent', alpha, reward, epochs, newHead, variation, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
@@ -240,6 +257,39 @@ async function savePruned(removed: number[], out: string): Promise<void> {
   await saveModel(out, pruned, { ...meta, config: pruned.config, costs: pruned.costs, sourceLayers, sourceDepth: model.depth });
   model.dispose();
   pruned.dispose();
+}
+
+/**
+ * The twin at the pruned-static control's FLOPs: one bias added to every gate (negative skips more), found by
+ * bisection on validation images so that the twin's FLOP fraction matches the pruned model's; then both on the same
+ * test images. Evaluation only: what per-input skipping gives against fixed pruning at equal compute.
+ */
+async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
+  const { model } = await loadModel(OUT.dynamic);
+  const L = model.depth;
+  const totalCost = model.costs.reduce((a, c) => a + c, 0);
+  const flopsAt = async (b: number, set: typeof data.val, limit?: number, keepPerSample = false) => {
+    const e = await evaluate(model, set, data.info, { mode: 'dynamic', inference: { bias: new Array(L).fill(b), totalCost }, limit, keepPerSample });
+    return { e, flops: executedFlopFraction(model.config, e.meanExecutedLayers, L) };
+  };
+  let [lo, hi] = [-4, 2];
+  for (let i = 0; i < E.equalComputeBisections; i++) {
+    const mid = (lo + hi) / 2;
+    const { flops } = await flopsAt(mid, data.val, E.equalComputeValImages);
+    console.error(`[equal compute] bias ${mid.toFixed(3)}: validation FLOP fraction ${flops.toFixed(3)} (target ${target.toFixed(3)})`);
+    if (flops > target) hi = mid;
+    else lo = mid;
+  }
+  const bias = (lo + hi) / 2;
+  const { e, flops } = await flopsAt(bias, data.test, undefined, true);
+  model.dispose();
+  const pruned = rightAnswers(await evaluateSaved(prunedDir, data.test, data.info, { mode: 'static', keepPerSample: true }));
+  const twin = rightAnswers(e);
+  return {
+    bias, targetFlopFraction: target, flopFraction: flops, accuracy: e.accuracy, meanExecutedCost: e.meanExecutedCost, meanExecutedLayers: e.meanExecutedLayers,
+    twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) },
+    vsDemoStatic: await againstDemoStatic(data, twin),
+  };
 }
 
 /** Per-image correctness (1 = right) of an evaluation kept per sample. */
@@ -311,11 +361,12 @@ async function pairedComparison(data: Dataset) {
 async function runAllParts(): Promise<void> {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const parts = ['main', 'transfer', 'large'];
+  if (parts.length !== ALL_PARTS) throw new Error('ALL_PARTS must count the parts run at once');
   const codes = await Promise.all(
     parts.map(
       (p) =>
         new Promise<number>((resolve) => {
-          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p], { stdio: ['ignore', 'inherit', 'inherit'] });
+          const child = spawn(tsx, [fileURLToPath(import.meta.url), '--part', p, '--workers', String(workers)], { stdio: ['ignore', 'inherit', 'inherit'] });
           child.on('error', () => resolve(1));
           child.on('exit', (code) => resolve(code ?? 1));
         }),
@@ -405,6 +456,8 @@ async function main() {
         initFrom: init, sourceDepth: twinModelDepth, ...E.computeMatched, record: { control: 'pruned-static', from: 'static', ...choice, ...E.computeMatched },
       });
     }
+    const results = JSON.parse(await fs.readFile(RESULTS, 'utf8'));
+    if (!results.twinAtPrunedFlops) await record('twinAtPrunedFlops', await twinAtFlops(data, results.controlPrunedStatic.flopFraction, prunedOut));
   }
   if (part === 'attempts') {
     const data = await fashionMnist();

@@ -75,6 +75,10 @@ export interface SourceStatus {
 }
 
 export interface BenchResult {
+  /** How the numbers were taken: one stream in one thread (absent in results older than the mode), or N streams at once. */
+  mode?: 'single-stream' | 'throughput';
+  /** Throughput mode: the streams (worker threads) that ran at once. */
+  workers?: number;
   backend: { name: string; notUsed?: { backend: string; reason: string }[] } | string;
   hardware?: Record<string, unknown>;
   model?: Record<string, unknown> | string;
@@ -162,4 +166,11 @@ export function asSearch(doc: Record<string, unknown>): SearchResult {
 
 export function backendName(b: BenchResult['backend']): string {
   return typeof b === 'string' ? b : b.name;
+}
+
+/** Which benchmark mode a result's numbers come from, in words. */
+export function benchMode(r: Pick<BenchResult, 'mode' | 'workers'>): string {
+  return r.mode === 'throughput'
+    ? `throughput: ${r.workers ?? '?'} streams at once, one per core (images per second of the whole machine; latency is not measured)`
+    : 'single stream: one batch at a time in one thread (latency per batch; images per second of one core on the CPU engine)';
 }

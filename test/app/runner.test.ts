@@ -122,6 +122,23 @@ describe('JobRunner', () => {
     expect((await runner.wait(b.id)).status).toBe('succeeded');
   });
 
+  it('counts a heavy job\'s cores against the budget: a job that does not fit waits, one that fits runs beside it', async () => {
+    const { runner } = openTestApi({ maxHeavy: 3, cores: 3 });
+    expect(runner.cores).toBe(3);
+    const a = runner.start('count', { steps: 10_000, busyMs: 2, cores: 2 });
+    const b = runner.start('count', { steps: 3, cores: 2 });
+    const c = runner.start('count', { steps: 3, cores: 1 });
+    expect((await runner.wait(c.id)).status).toBe('succeeded'); // 2 + 1 <= 3: ran beside a
+    expect(runner.live(a.id)?.status).toBe('running');
+    expect(runner.live(b.id)?.status).toBe('queued'); // 2 + 2 > 3: waits although a heavy slot is free
+    expect(runner.coresInUse()).toBe(2);
+    runner.cancel(a.id);
+    expect((await runner.wait(b.id)).status).toBe('succeeded');
+    // A job asking for more than the whole budget still runs, alone.
+    const big = runner.start('count', { steps: 2, cores: 8 });
+    expect((await runner.wait(big.id)).status).toBe('succeeded');
+  });
+
   it('validates params and input models in the main thread before writing anything', () => {
     const { runner, workspace } = openTestApi();
     expect(() => runner.start('count', { steps: 'many' })).toThrow(/invalid count params: steps/);

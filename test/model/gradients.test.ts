@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { setOpsMode, ViT } from '../../src-main/core/model';
-import { namedGrads } from '../../src-main/core/train/loop';
+import { namedGrads } from '../../src-main/core/train/named-grads';
 import { randomImages, smallConfig } from './helpers';
 
 /** One dynamic-train loss touching every part: CE on logits, policy term, value term. */

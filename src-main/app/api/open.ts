@@ -32,11 +32,12 @@ export function openStudioApi(opts: OpenOptions): StudioApi {
     registryUrl: opts.registryUrl,
     maxHeavy: opts.maxHeavy,
     maxLight: opts.maxLight,
+    cores: opts.cores,
     cancelGraceMs: opts.cancelGraceMs,
   });
   const systemInfo = systemInfoProvider({
     workspace: workspace.root,
-    runner: { maxHeavy: runner.maxHeavy, maxLight: runner.maxLight, kinds: runner.kinds },
+    runner: { maxHeavy: runner.maxHeavy, maxLight: runner.maxLight, cores: runner.cores, kinds: runner.kinds },
   });
   const handlers = createHandlers({ workspace, runner, systemInfo });
   return { workspace, runner, handlers, dispatch: createDispatch(handlers), repair, close: () => runner.shutdown() };

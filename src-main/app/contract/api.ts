@@ -201,7 +201,8 @@ export const SystemInfoSchema = z.object({
     nodeVersion: z.string(),
     gpus: z.array(z.object({ name: z.string(), memoryBytes: z.number().optional() })),
   }),
-  runner: z.object({ maxHeavy: z.number(), maxLight: z.number(), kinds: z.array(z.string()) }),
+  /** cores: what the heavy jobs share; each counts its worker threads (one core each) against it. */
+  runner: z.object({ maxHeavy: z.number(), maxLight: z.number(), cores: z.number(), kinds: z.array(z.string()) }),
 });
 export type SystemInfo = z.infer<typeof SystemInfoSchema>;
 

@@ -38,6 +38,8 @@ const modelName = z.string().min(1).max(120);
 const engine = z.enum(['tfjs', 'ort']).default('tfjs');
 /** onnxruntime intra-op threads; default the machine's cores. */
 const threads = z.int().min(1).max(256).optional();
+/** Worker threads, one core each; default every core (the benchmark: 1, its single-stream mode). */
+const workers = z.int().min(1).max(256).optional();
 /** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
 const trainingData = {
   /** Use only this many training images. */
@@ -60,6 +62,7 @@ export const TrainParams = z.strictObject({
   layerDrop: z.number().min(0).max(0.9).default(0),
   ...trainingData,
   seed,
+  workers,
   /** Display name of the produced model. */
   name: modelName.optional(),
 });
@@ -77,6 +80,7 @@ export const AgentParams = z.strictObject({
   learningRate: learningRate.optional(),
   ...trainingData,
   seed,
+  workers,
   name: modelName.optional(),
 });
 
@@ -88,6 +92,7 @@ export const EvalParams = z.strictObject({
   maxSamples: samples.optional(),
   engine,
   threads,
+  workers,
 });
 
 export const BenchParams = z.strictObject({
@@ -105,6 +110,8 @@ export const BenchParams = z.strictObject({
   /** onnxruntime thread counts for the engine comparison. */
   ortThreads: z.array(z.int().min(1).max(256)).min(1).max(8).default([1, 2]),
   seed,
+  /** More than 1 (with a model): the throughput mode, that many streams at once. */
+  workers,
 });
 
 export const SearchParams = z.strictObject({
@@ -127,6 +134,7 @@ export const SearchParams = z.strictObject({
   engine,
   threads,
   seed,
+  workers,
 });
 
 export const ExportParams = z.strictObject({

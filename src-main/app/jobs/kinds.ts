@@ -7,6 +7,7 @@ import path from 'node:path';
 import { AgentParams, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
 import type { LoadOptions } from '../../core/data/types';
+import { defaultWorkers, workersFor } from '../../core/parallel/threads';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
 
 /** Dataset load options from the training params' data knobs. */
@@ -18,11 +19,12 @@ function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; val
 }
 
 /** Core training hooks wired to a job context. */
-function trainHooks(ctx: JobContext, checkpointEvery?: number): TrainHooks {
+function trainHooks(ctx: JobContext, workers: number, checkpointEvery?: number): TrainHooks {
   return {
     signal: ctx.signal,
     checkpointDir: ctx.checkpointDir,
     resume: ctx.resume,
+    workers,
     ...(checkpointEvery ? { checkpointEvery } : {}),
     onProgress(p: TrainProgress) {
       ctx.progress({
@@ -51,6 +53,7 @@ const train = defineKind({
   kind: 'train',
   params: TrainParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: true,
   producesModel: true,
   async run(p, ctx) {
@@ -60,10 +63,10 @@ const train = defineKind({
     const preset = p.preset as Parameters<typeof core.trainStatic>[0]['preset'];
     const result = await core.trainStatic(
       { data, preset, epochs: p.epochs, batchSize: p.batchSize, lr: p.learningRate, layerDrop: p.layerDrop, seed: p.seed, out: ctx.outputModelDir },
-      trainHooks(ctx, p.checkpointEvery),
+      trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
-    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal });
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return { model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name };
   },
 });
@@ -72,6 +75,7 @@ const agent = defineKind({
   kind: 'agent',
   params: AgentParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: true,
   producesModel: true,
   inputModel: (p) => p.model,
@@ -91,10 +95,10 @@ const agent = defineKind({
         data, from, newHead: datasetName !== meta.dataset?.name, alpha: p.alpha, gamma: p.gamma, reward: p.reward, epochs: p.epochs,
         batchSize: p.batchSize, agentLr: p.learningRate, seed: p.seed, out: ctx.outputModelDir,
       },
-      trainHooks(ctx, p.checkpointEvery),
+      trainHooks(ctx, workersFor(p.workers, info.name), p.checkpointEvery),
     );
     result.model.dispose();
-    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal });
+    const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
       model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, epochs: result.epochs,
       steps: result.steps, wallSeconds: result.wallSeconds, history: result.history, backend: info.name,
@@ -106,6 +110,7 @@ const evaluate = defineKind({
   kind: 'eval',
   params: EvalParams,
   heavy: true,
+  cores: (p) => p.workers ?? defaultWorkers(),
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
@@ -134,7 +139,8 @@ const evaluate = defineKind({
           signal: ctx.signal,
           onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
           keepPerSample: true,
-        });
+          workers: p.engine === 'tfjs' ? workersFor(p.workers, info.name) : 1,
+        }, model);
       } finally {
         await engine.dispose();
       }
@@ -154,6 +160,7 @@ const bench = defineKind({
   kind: 'bench',
   params: BenchParams,
   heavy: true,
+  cores: (p) => p.workers ?? 1,
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
@@ -174,6 +181,11 @@ const bench = defineKind({
       } finally {
         model.dispose();
       }
+    }
+    if (p.model && (p.workers ?? 1) > 1) {
+      // Throughput mode: that many streams at once; the same result as `skipvit bench --model --workers N`.
+      const { runThroughputBench } = await import('../../core/bench/throughput-bench');
+      return { ...(await runThroughputBench({ model: ctx.modelDir(p.model), dataset: p.dataset, batches: p.batches, workers: p.workers!, signal: ctx.signal, onProgress, ...budget })) };
     }
     if (p.model) {
       // Static versus dynamic on real data, with telemetry; the same result as `skipvit bench --model`.
@@ -199,11 +211,12 @@ const search = defineKind({
   kind: 'search',
   params: SearchParams,
   heavy: true,
+  cores: (p) => (p.latency ? 1 : (p.workers ?? defaultWorkers())),
   resumable: false,
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
-    await backend();
+    const info = await backend();
     const { runSearch } = await import('../../core/search/vit-search');
     const result = await runSearch(
       {
@@ -213,6 +226,7 @@ const search = defineKind({
       },
       {
         signal: ctx.signal,
+        workers: workersFor(p.workers, info.name),
         onProgress: (fraction, message) => ctx.progress({ fraction, message }),
         // One metrics record per generation: the studio draws the hypervolume live from these.
         onGeneration: (g) => ctx.metric({ step: g.generation, generation: g.generation, hypervolume: g.hypervolume, frontSize: g.front.length, evaluations: g.evaluations }),

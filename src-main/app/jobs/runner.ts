@@ -1,7 +1,9 @@
 /**
  * The job runner: a queue in the main thread, each job in its own worker thread so the main thread
  * never blocks. At most `maxHeavy` heavy jobs (training, benchmark, search) and `maxLight` light ones
- * run at once; the rest wait in FIFO order.
+ * run at once; the rest wait in FIFO order. Heavy jobs also share a budget of `cores`: a job whose worker
+ * threads use N cores (JobKind.cores) counts N against it, and waits while the others leave too few (a job
+ * asking for more than the whole budget still runs, alone).
  *
  * Outcomes: the kind returns -> succeeded (result.json written); it throws -> failed; cancel -> cancelled
  * (after a grace period the worker is terminated); the worker dies any other way (crash, exit,
@@ -17,6 +19,7 @@ import { summarize, type RunDoc } from '../workspace/schemas';
 import { endRun, type Workspace } from '../workspace/workspace';
 import { EventHub } from './event-hub';
 import type { FromWorker } from './protocol';
+import { defaultWorkers } from '../../core/parallel/threads';
 import { startWorker } from './start-worker';
 import type { JobKind, JobRegistry } from './types';
 
@@ -29,6 +32,8 @@ export interface RunnerOptions {
   maxHeavy?: number;
   /** Light jobs at once (default 2). */
   maxLight?: number;
+  /** Cores the heavy jobs share (default: every core, os.availableParallelism()). */
+  cores?: number;
   /** How long a cancelled job may take to stop before its worker is terminated (default 10 s). */
   cancelGraceMs?: number;
 }
@@ -54,6 +59,7 @@ export class JobRunner {
   readonly events = new EventHub();
   readonly maxHeavy: number;
   readonly maxLight: number;
+  readonly cores: number;
   private jobs = new Map<string, Job>();
   /** Ended runs whose final run.json is not written yet (in flight, or refused by the disk and retried). */
   private settling = new Map<string, RunDoc>();
@@ -69,6 +75,7 @@ export class JobRunner {
   ) {
     this.maxHeavy = opts.maxHeavy ?? 1;
     this.maxLight = opts.maxLight ?? 2;
+    this.cores = opts.cores ?? defaultWorkers();
     this.cancelGraceMs = opts.cancelGraceMs ?? 10_000;
   }
 
@@ -215,14 +222,30 @@ export class JobRunner {
     const running = [...this.jobs.values()].filter((j) => j.worker);
     let heavy = running.filter((j) => j.kind.heavy).length;
     let light = running.length - heavy;
+    let cores = this.coresInUse();
     for (const id of [...this.queue]) {
       const job = this.jobs.get(id)!;
       if (job.kind.heavy ? heavy >= this.maxHeavy : light >= this.maxLight) continue;
-      if (job.kind.heavy) heavy++;
-      else light++;
+      const need = this.coresOf(job);
+      if (heavy > 0 && cores + need > this.cores) continue;
+      if (job.kind.heavy) {
+        heavy++;
+        cores += need;
+      } else light++;
       this.queue = this.queue.filter((q) => q !== id);
       this.launch(job);
     }
+  }
+
+  /** Cores a job counts against the budget: its worker threads (heavy jobs; light ones count none). */
+  private coresOf(job: Job): number {
+    if (!job.kind.heavy) return 0;
+    return Math.max(1, job.kind.cores?.(job.doc.params as never) ?? 1);
+  }
+
+  /** Cores the running heavy jobs use. */
+  coresInUse(): number {
+    return [...this.jobs.values()].filter((j) => j.worker).reduce((a, j) => a + this.coresOf(j), 0);
   }
 
   private launch(job: Job): void {

@@ -49,6 +49,8 @@ export interface JobKind<S extends z.ZodType = z.ZodType> {
   params: S;
   /** Heavy jobs (training, benchmarks, searches) share the runner's maxHeavy slots (default 1). */
   heavy: boolean;
+  /** Cores the job's threads use, counted against the runner's core budget (default 1). */
+  cores?(params: z.output<S>): number;
   /** Whether run() honours ctx.resume by continuing from ctx.checkpointDir. */
   resumable: boolean;
   /** Whether a successful run leaves a model in ctx.outputModelDir. */

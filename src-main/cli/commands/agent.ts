@@ -6,6 +6,7 @@ import { datasetFor, readModelMeta } from '../../core/model';
 import { ADVANTAGE_MODES, evaluateSaved, REWARD_MODES, trainAgent } from '../../core/train';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { interruptSignal, trainProgress } from '../train-progress';
 
 export const command = defineCommand(
@@ -34,6 +35,7 @@ export const command = defineCommand(
     limit: { type: 'number', help: 'use only the first N training images' },
     seed: { type: 'number', help: 'seed', default: 0 },
     resume: { type: 'boolean', help: 'continue from the latest checkpoint in <out>/checkpoints' },
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const from = path.resolve(requireString(flags, 'model'));
@@ -58,7 +60,7 @@ export const command = defineCommand(
         curriculumEpochs: Number(flags['curriculum-epochs']), consolidationEpochs: Number(flags['consolidation-epochs']), rewardCosts,
         provenance: { command: `skipvit agent ${process.argv.slice(3).join(' ')}` },
       },
-      { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume) },
+      { onProgress: trainProgress(io, 'agent'), signal: interruptSignal(io), resume: Boolean(flags.resume), workers: workersOf(flags, backend.name) },
     );
     r.model.dispose();
     const test = await evaluateSaved(out, data.test, data.info, { mode: 'dynamic' });

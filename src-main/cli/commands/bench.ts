@@ -11,12 +11,13 @@ import { isPresetName } from '../../core/model/config';
 import { intList, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { table } from '../output';
+import { workersOf } from '../workers';
 
 const fmt = (n: number | undefined | null, d = 1) => (n === undefined || n === null || !Number.isFinite(n) ? '-' : n.toFixed(d));
 const mb = (n: number | undefined) => (n === undefined ? '-' : (n / 1024 ** 2).toFixed(1));
 
 export const command = defineCommand(
-  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D] [--engines [--ort-threads 1,2]]) [--batch 1,8,32,128,256] [--json] [--out FILE]',
+  'skipvit bench (--random --preset P --keep F | --model DIR [--dataset D] [--workers N | --engines [--ort-threads 1,2]]) [--batch 1,8,32,128,256] [--json] [--out FILE]',
   {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
@@ -33,6 +34,7 @@ export const command = defineCommand(
     out: { type: 'string', help: 'also write the JSON result to this file' },
     engines: { type: 'boolean', help: 'compare engines (--model): static and dynamic on tfjs and on onnxruntime, one table' },
     'ort-threads': { type: 'list', help: 'onnxruntime intra-op thread counts for --engines', default: '1,2' },
+    workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
   async ({ flags }, io) => {
     const backend = await initBackend(flags.backend as BackendName | 'auto');
@@ -80,6 +82,17 @@ export const command = defineCommand(
         dynamicModel.model.dispose();
         if (staticModel !== dynamicModel) staticModel.model.dispose();
       }
+    } else if (typeof flags.model === 'string' && workersOf(flags, backend.name) > 1) {
+      const { runThroughputBench } = await import('../../core/bench/throughput-bench');
+      const r = await runThroughputBench({
+        model: flags.model, dataset: flags.dataset as string | undefined, split: String(flags.split) as 'test' | 'val', batches,
+        secondsPerBatch: Number(flags.seconds), workers: workersOf(flags, backend.name), onProgress: (f, m) => bar.update(f, m),
+      });
+      bar.done();
+      result = r;
+      human = () =>
+        `backend ${backend.name}; mode throughput: ${r.workers} streams at once\n` +
+        table(['batch', 'static img/s', 'dynamic img/s'], r.batches.map((b) => [b.batchSize, fmt(b.static.imagesPerSec), fmt(b.dynamic?.imagesPerSec)]));
     } else if (typeof flags.model === 'string') {
       const { runModelBench, renderModelBench } = await import('../../core/bench/model-bench');
       const r = await runModelBench({

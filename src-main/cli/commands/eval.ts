@@ -8,6 +8,7 @@ import { evaluateOn } from '../../core/train';
 import { oneOf, requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { table } from '../output';
 
 export const command = defineCommand(
@@ -20,12 +21,15 @@ export const command = defineCommand(
     limit: { type: 'number', help: 'evaluate only the first N images' },
     'allow-incomplete': { type: 'boolean', help: 'evaluate a model whose training has not finished (its best-so-far weights)' },
     ...ENGINE_FLAGS,
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const dir = path.resolve(requireString(flags, 'model'));
     const split = oneOf(flags, 'split', ['test', 'val']);
     const choice = engineChoice(flags);
-    await initBackend(choice.backend as BackendName | 'auto');
+    const backend = await initBackend(choice.backend as BackendName | 'auto');
+    // Worker threads spread tfjs over the cores; onnxruntime uses its own intra-op threads (--threads).
+    const workers = choice.engine === 'tfjs' ? workersOf(flags, backend.name) : 1;
     let engine: InferenceEngine;
     let model: ViT | null = null;
     let name: string;
@@ -57,8 +61,8 @@ export const command = defineCommand(
       const data = await loadDatasetForModel(dir, validationSplit, name);
       const bar = io.progress('eval');
       const r = await evaluateOn(engine, data[split], data.info, {
-        mode, inference, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
-      });
+        mode, inference, workers, limit: flags.limit ? Number(flags.limit) : undefined, onProgress: (d, t) => bar.update(d / t, `${d}/${t}`),
+      }, model ?? undefined);
       bar.done();
       const result = { model: dir, dataset: name, split, mode, engine: engine.device, classNames: data.info.classNames, ...r };
       const on = `${engine.device.engine} (${engine.device.device}, ${engine.device.threads} thread${engine.device.threads > 1 ? 's' : ''})`;

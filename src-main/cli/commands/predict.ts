@@ -5,6 +5,7 @@ import { predictFiles } from '../../core/export/predict';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
+import { WORKERS_FLAG, workersOf } from '../workers';
 
 export const command = defineCommand(
   'skipvit predict --model DIR [--engine tfjs|wasm|ort] [--allow-incomplete] IMAGES...',
@@ -13,6 +14,7 @@ export const command = defineCommand(
     top: { type: 'number', help: 'classes listed per image', default: 3 },
     'allow-incomplete': { type: 'boolean', help: 'use a model whose training has not finished (its best-so-far weights)' },
     ...ENGINE_FLAGS,
+    workers: WORKERS_FLAG,
   },
   async ({ flags, positionals }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
@@ -21,7 +23,10 @@ export const command = defineCommand(
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a positive integer, got ${flags.top}`);
     const choice = engineChoice(flags);
     const backend = await initBackend(choice.backend as BackendName | 'auto');
-    const r = await predictFiles(model, positionals, { top, allowIncomplete: Boolean(flags['allow-incomplete']), engine: choice.engine, threads: choice.threads });
+    const r = await predictFiles(model, positionals, {
+      top, allowIncomplete: Boolean(flags['allow-incomplete']), engine: choice.engine, threads: choice.threads,
+      workers: choice.engine === 'tfjs' ? workersOf(flags, backend.name) : 1,
+    });
     io.result({ ...r, backend: backend.name }, () =>
       `on ${r.engine.engine} (${r.engine.device})\n` +
       r.predictions

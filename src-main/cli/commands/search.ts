@@ -18,6 +18,7 @@ import { CancelledError } from '../../core/util/cancel';
 import { oneOf, requireString } from '../args';
 import { defineCommand } from '../command';
 import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { table, type CliIO } from '../output';
 
 /** A search recorded as a workspace run, written directly (the search runs in this process). */
@@ -106,6 +107,7 @@ export const command = defineCommand(
     'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
     out: { type: 'string', help: 'also write the result JSON to this file' },
     ...ENGINE_FLAGS,
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const model = path.resolve(requireString(flags, 'model'));
@@ -138,6 +140,7 @@ export const command = defineCommand(
         { ...opts, run: run?.id ?? null },
         {
           signal: cancelOnSigint(io),
+          workers: workersOf(flags, backend.name),
           onProgress(fraction, message) {
             bar.update(fraction, message);
             if (run && Date.now() - lastWrite > 1000) {

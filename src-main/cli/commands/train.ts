@@ -6,6 +6,7 @@ import { isPresetName } from '../../core/model/config';
 import { evaluateSaved, trainStatic } from '../../core/train';
 import { requireString, UsageError } from '../args';
 import { defineCommand } from '../command';
+import { WORKERS_FLAG, workersOf } from '../workers';
 import { interruptSignal, trainProgress } from '../train-progress';
 import { runInWorkspace, workspaceOf } from '../workspace-run';
 
@@ -27,6 +28,7 @@ export const command = defineCommand(
     classes: { type: 'list', help: 'keep only these class indices, relabelled 0..k-1' },
     resume: { type: 'boolean', help: 'continue from the latest checkpoint in <out>/checkpoints' },
     'checkpoint-every': { type: 'number', help: 'steps between checkpoints', default: 200 },
+    workers: WORKERS_FLAG,
   },
   async ({ flags }, io) => {
     const preset = String(flags.preset);
@@ -36,6 +38,7 @@ export const command = defineCommand(
       const params = {
         dataset: String(flags.dataset), preset, epochs: Number(flags.epochs), batchSize: Number(flags['batch-size']), learningRate: Number(flags.lr),
         seed: Number(flags.seed), maxTrainSamples: flags.limit ? Number(flags.limit) : undefined, checkpointEvery: Number(flags['checkpoint-every']),
+        ...(flags.workers !== undefined ? { workers: Number(flags.workers) } : {}),
       };
       const result = await runInWorkspace(workspace, 'train', params, flags.out ? path.resolve(String(flags.out)) : undefined, io);
       io.result(result, () => `trained ${result.model} (run ${result.run}): test accuracy ${((result.accuracy as number) * 100).toFixed(2)}%`);
@@ -54,7 +57,7 @@ export const command = defineCommand(
         weightDecay: Number(flags['weight-decay']), labelSmoothing: Number(flags['label-smoothing']), layerDrop: Number(flags['layer-drop']), augment: !flags['no-augment'],
         seed: Number(flags.seed), provenance: { command: `skipvit train ${process.argv.slice(3).join(' ')}` },
       },
-      { onProgress: trainProgress(io, 'train'), signal: interruptSignal(io), resume: Boolean(flags.resume), checkpointEvery: Number(flags['checkpoint-every']) },
+      { onProgress: trainProgress(io, 'train'), signal: interruptSignal(io), resume: Boolean(flags.resume), checkpointEvery: Number(flags['checkpoint-every']), workers: workersOf(flags, backend.name) },
     );
     r.model.dispose();
     const test = await evaluateSaved(out, data.test, data.info, { mode: 'static' });

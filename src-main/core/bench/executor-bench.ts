@@ -34,6 +34,8 @@ export type ExecutorBenchBatch = { batchSize: number; meanExecutedLayers?: numbe
 
 export interface ExecutorBenchResult {
   kind: 'executor';
+  /** One stream in this thread (latency per batch is a per-stream figure). */
+  mode: 'single-stream';
   backend: BackendInfo | null;
   config: ViTConfig;
   preset: PresetName;
@@ -81,5 +83,5 @@ export async function runExecutorBench(opts: ExecutorBenchOptions): Promise<Exec
     model.dispose();
   }
   opts.onProgress?.(1, 'done');
-  return { kind: 'executor', backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
+  return { kind: 'executor', mode: 'single-stream', backend, config, preset: opts.preset, keep: opts.keep, seed, batches: out };
 }

@@ -62,6 +62,8 @@ export interface ModelBenchBatch extends Partial<PathComparison> {
 
 export interface ModelBenchResult {
   kind: 'model';
+  /** One stream in this thread: per-batch latency is meaningful (throughput-bench.ts is the other mode). */
+  mode: 'single-stream';
   backend: BackendInfo | null;
   hardware: HardwareInventory;
   model: { path: string; staticPath: string | null; kind: string; config: ViT['config']; params: number; flopsPerImage: number; dataset: string };
@@ -202,6 +204,7 @@ export async function runModelBench(opts: ModelBenchOptions): Promise<ModelBench
   }
   const result: ModelBenchResult = {
     kind: 'model',
+    mode: 'single-stream',
     backend,
     hardware,
     model: {

@@ -10,6 +10,7 @@ import type { RgbImage } from '../data/decode-image';
 import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
 import { inferenceOf } from '../model/inference';
 import { loadModel } from '../model/io';
+import { InferPool } from '../parallel/infer-pool';
 import { importExport } from './import';
 import { keepIndex } from '../model/keep-mask';
 
@@ -20,7 +21,9 @@ export interface PredictOptions {
   batchSize?: number;
   /** Use a trained model whose training has not finished (see loadModel). */
   allowIncomplete?: boolean;
-  /** Inference engine: 'tfjs' (default) or 'ort' (onnxruntime), with its threads. */
+  /** Worker threads, each with a copy of the model (default 1: this thread); the predictions do not depend on it. */
+  workers?: number;
+  /** Inference engine: 'tfjs' (default) or 'ort' (onnxruntime, which uses its own `threads` instead of workers). */
   engine?: EngineName;
   threads?: number;
 }
@@ -99,8 +102,9 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
   const topK = opts.top ?? 3;
   const batchSize = opts.batchSize ?? 64;
   // An export folder is checked against its config.json first; a trained model folder loads as is.
-  const { model, meta } = existsSync(path.join(modelDir, 'config.json')) ? await importExport(modelDir) : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
-  let engine: Awaited<ReturnType<typeof openEngine>> | null = null;
+  const { model, meta } = existsSync(path.join(modelDir, 'config.json'))
+    ? await importExport(modelDir)
+    : await loadModel(modelDir, { allowIncomplete: opts.allowIncomplete });
   try {
     const ds = meta.dataset;
     if (!ds)
@@ -135,25 +139,52 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
     const inference = inferenceOf(model, meta);
     const layerIds = meta.sourceLayers ?? Array.from({ length: L }, (_, l) => l);
     const mode = meta.kind === 'dynamic' ? 'dynamic' : 'static';
-    engine = await openEngine(opts.engine ?? 'tfjs', model, meta, modelDir, { threads: opts.threads });
     const predictions: Prediction[] = [];
-    for (let from = 0; from < files.length; from += batchSize) {
-      const n = Math.min(batchSize, files.length - from);
-      const idx = Int32Array.from({ length: n }, (_, i) => from + i);
-      const { logits, executed } = await engine.run(normalizeBatch(set, info, idx), n, { mode, bias: inference.bias });
-      for (let i = 0; i < n; i++) {
-        const row = softmax(logits.subarray(i * K, (i + 1) * K));
-        const top = row
-          .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
-          .sort((a, b) => b.probability - a.probability || a.class - b.class)
-          .slice(0, topK);
-        const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
-        predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
+    const batches = Math.ceil(files.length / batchSize);
+    const input = (from: number, n: number) =>
+      normalizeBatch(
+        set,
+        info,
+        Int32Array.from({ length: n }, (_, i) => from + i),
+      );
+    // More than one worker: batches go to model copies in threads (a few ahead), results are taken in order.
+    const engine = await openEngine(opts.engine ?? 'tfjs', model, meta, modelDir, { threads: opts.threads });
+    const pool = engine.name === 'tfjs' && (opts.workers ?? 1) > 1 && batches > 1 ? await InferPool.start(model, Math.min(opts.workers!, batches)) : null;
+    const ahead = new Map<number, Promise<{ logits: Float32Array; executed: Uint8Array }>>();
+    try {
+      for (let from = 0; from < files.length; from += batchSize) {
+        const n = Math.min(batchSize, files.length - from);
+        let logits: Float32Array;
+        let executed: Uint8Array;
+        if (pool) {
+          for (let f = from; f < Math.min(files.length, from + 2 * pool.size * batchSize); f += batchSize) {
+            if (ahead.has(f)) continue;
+            const out = pool.forward(input(f, Math.min(batchSize, files.length - f)), Math.min(batchSize, files.length - f), { mode, inference });
+            out.catch(() => undefined); // awaited in order below
+            ahead.set(f, out);
+          }
+          const r = await ahead.get(from)!;
+          ahead.delete(from);
+          ({ logits, executed } = r);
+        } else {
+          ({ logits, executed } = await engine.run(input(from, n), n, { mode, bias: inference.bias }));
+        }
+        for (let i = 0; i < n; i++) {
+          const row = softmax(logits.subarray(i * K, (i + 1) * K));
+          const top = row
+            .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
+            .sort((a, b) => b.probability - a.probability || a.class - b.class)
+            .slice(0, topK);
+          const executedLayers = layerIds.filter((_, l) => executed[keepIndex(i, l, L)]);
+          predictions.push({ file: files[from + i], top, executedLayers, ...fitted[from + i] });
+        }
       }
+    } finally {
+      await pool?.close();
+      await engine.dispose();
     }
     return { model: modelDir, mode, engine: engine.device, predictions };
   } finally {
-    await engine?.dispose();
     model.dispose();
   }
 }

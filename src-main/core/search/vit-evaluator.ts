@@ -6,6 +6,7 @@
  */
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
 import type { InferenceEngine } from '../inference/engine';
+import type { InferPool } from '../parallel/infer-pool';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { throwIfCancelled } from '../util/cancel';
 import type { SearchObjective } from './vit-objective';
@@ -90,6 +91,11 @@ export interface GenomeEvaluatorOptions {
   latency: boolean;
   /** Called after each genome actually run (cache hits are free): evaluations done in this batch, batch size. */
   onEvaluated?(done: number, total: number): void;
+  /**
+   * Worker threads holding the model and this split (InferPool.setSplit): a generation's distinct new
+   * genomes run on them at once. Not with the latency objective (threads sharing cores change timings).
+   */
+  pool?: InferPool;
 }
 
 /** One distinct genome as evaluated, in evaluation order. */
@@ -130,13 +136,15 @@ export function createGenomeEvaluator(engine: InferenceEngine, split: PreparedSp
   let asked = 0;
   let calls = 0;
 
-  const measure = async (g: Genome, gen: number): Promise<EvaluatedGenome> => {
+  if (opts.pool && opts.latency) throw new Error('search: the latency objective is measured in one thread; use 1 worker');
+  if (opts.pool && engine.name !== 'tfjs') throw new Error(`search: worker threads run the tfjs engine; ${engine.name} uses its own threads`);
+  const measure = async (g: Genome, gen: number, measured?: GenomeMetrics): Promise<EvaluatedGenome> => {
     asked++;
     const key = genomeKey(g);
     const known = cache.get(key);
     if (known) return known;
     const choice = decodeGenome(g);
-    const metrics = await measureChoice(engine, split, choice, opts.alpha);
+    const metrics = measured ?? (await measureChoice(engine, split, choice, opts.alpha));
     const rec: EvaluatedGenome = {
       ...metrics,
       id: records.length,
@@ -155,6 +163,27 @@ export function createGenomeEvaluator(engine: InferenceEngine, split: PreparedSp
   const evaluate: BatchEvaluator = async (genomes, signal) => {
     const generation = calls++;
     const out: Evaluation[] = [];
+    const pool = opts.pool;
+    if (pool) {
+      // Distinct new genomes at once on the workers; records are then made in genome order, as in one thread.
+      const fresh = new Map<string, Genome>();
+      for (const g of genomes) if (!cache.has(genomeKey(g))) fresh.set(genomeKey(g), g);
+      let done = 0;
+      const measured = new Map(
+        await Promise.all(
+          [...fresh].map(async ([key, g]) => {
+            if (signal?.aborted) throw new Error('cancelled');
+            const m = await pool.measure(decodeGenome(g), opts.alpha);
+            opts.onEvaluated?.(++done, fresh.size);
+            return [key, m] as const;
+          }),
+        ),
+      );
+      if (signal?.aborted) throw new Error('cancelled');
+      const recs: EvaluatedGenome[] = [];
+      for (const g of genomes) recs.push(await measure(g, generation, measured.get(genomeKey(g))));
+      return recs.map((rec) => ({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 }));
+    }
     for (let k = 0; k < genomes.length; k++) {
       throwIfCancelled(signal);
       const rec = await measure(genomes[k], generation);

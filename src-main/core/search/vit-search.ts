@@ -28,11 +28,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { backendInfo } from '../backend';
-import { checkValidationSplit, loadDatasetForModel, type Dataset, type ValidationSplit } from '../data';
+import { checkValidationSplit, loadDatasetForModel, normalizeBatch, type Dataset, type ValidationSplit } from '../data';
 import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
+import { InferPool } from '../parallel/infer-pool';
 import { evaluateOn, type EvalResult } from '../train/evaluate';
 import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
@@ -82,6 +83,11 @@ export interface VitSearchOptions {
 
 export interface VitSearchHooks {
   signal?: AbortSignal;
+  /**
+   * Worker threads for the genome and test evaluations (default 1: this thread); the results do not
+   * depend on it. With the latency objective the search stays in one thread (timings must not share cores).
+   */
+  workers?: number;
   onProgress?(fraction: number, message: string): void;
   onGeneration?(g: GenerationSummary): void;
 }
@@ -256,6 +262,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
   const { model, meta } = await loadModel(modelDir);
   let engine: Awaited<ReturnType<typeof openEngine>> | null = null;
+  let pool: InferPool | null = null;
   try {
     if (meta.sourceLayers) {
       throw new Error(
@@ -282,6 +289,12 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     const totalCost = model.costs.reduce((a, b) => a + b, 0);
     engine = await openEngine(opts.engine ?? 'tfjs', model, { ...meta, gateBias: undefined }, modelDir, { threads: opts.threads });
     const split: PreparedSplit = prepareSplit(data.val, data.info, valImages, batchSize);
+    // Worker threads are tfjs's way to use more cores; onnxruntime uses its own intra-op threads.
+    if ((hooks.workers ?? 1) > 1 && !latency && engine.name === 'tfjs') {
+      pool = await InferPool.start(model, hooks.workers!);
+      const idx = Int32Array.from({ length: valImages }, (_, i) => i);
+      await pool.setSplit(normalizeBatch(data.val, data.info, idx), data.val.labels.slice(0, valImages), valImages, batchSize);
+    }
     const plannedRequests = pop * (gens + 1);
     // Progress share of the search phase: its images against the test phase's (front size guessed as pop/2).
     const testWork = (Math.ceil(pop / 2) + 2) * testImages;
@@ -290,6 +303,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       alpha,
       objective,
       latency,
+      pool: pool ?? undefined,
       onEvaluated: () =>
         progress(
           searchShare * Math.min(1, evaluator.requests() / plannedRequests),
@@ -342,8 +356,9 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
         batchSize,
         limit: testImages,
         signal: hooks.signal,
+        pool: pool ?? undefined,
         onProgress: (d, t) => progress(searchShare + (1 - searchShare) * ((testDone + d / t) / testRuns), `test: ${label}`),
-      });
+      }, model);
       testDone++;
       return r;
     };
@@ -445,6 +460,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       createdAt: new Date().toISOString(),
     };
   } finally {
+    await pool?.close();
     await engine?.dispose();
     model.dispose();
   }

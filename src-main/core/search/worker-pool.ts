@@ -7,7 +7,9 @@
  *
  * When it pays: only when one evaluation costs well over the messaging cost (tens of microseconds per genome).
  * For ZDT/DTLZ (a microsecond per evaluation) it is SLOWER than evaluating in the main thread; see
- * `npm run bench:nsga2` for both cases. Not for tfjs models: those already use every core (or the GPU).
+ * `npm run bench:nsga2` for both cases. Not for tfjs models: a thread here would load no model; the
+ * ViT search spreads its genomes over model copies in core/parallel/infer-pool.ts instead (the wasm
+ * backend runs each model on one core, so one thread per core is what uses them all).
  */
 import os from 'node:os';
 import path from 'node:path';

@@ -15,19 +15,13 @@
  * teacher (distill.ts), a curriculum (curriculum.ts), consolidation epochs (gates frozen and greedy, backbone
  * fine-tuned on the paths they choose), FLOP-proportional reward costs; undiscounted returns are gamma = 1.
  */
-import * as tf from '@tensorflow/tfjs';
 import { backendInfo } from '../backend';
 import { checkValidationSplit, type Dataset } from '../data';
 import { loadModel, type ModelMeta } from '../model/io';
-import { isAgentVariable, isDecayed } from '../model/params';
-import { AdamW, clipByGlobalNorm } from './adamw';
+import type { AgentStepPlan } from './agent-step';
 import { evaluate } from './evaluate';
-import { namedGrads, runLoop } from './loop';
-import { curriculumForceRun } from './curriculum';
-import { distillationLoss } from './distill';
-import { advantages, agentLosses, discountedReturns, rewardScores, rewards } from './rl';
-import { learningRate } from './schedule';
-import { datasetMeta, smoothedCrossEntropy, type TrainResult } from './static';
+import { runLoop } from './loop';
+import { datasetMeta, type TrainResult } from './static';
 import type { AdvantageMode, RewardMode, TrainHooks } from './types';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
@@ -129,21 +123,11 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
   const rewardMode = opts.reward ?? 'confidence';
   const smoothing = opts.labelSmoothing ?? 0.1;
   const clip = opts.clipNorm ?? 1.0;
-  const all = model.variables();
-  const agentVars = new Map([...all].filter(([n]) => isAgentVariable(n)));
-  const backboneVars = new Map([...all].filter(([n]) => !isAgentVariable(n)));
-  const agentOpt = new AdamW(agentVars, () => false, { weightDecay: 0 });
-  const backboneOpt = new AdamW(backboneVars, isDecayed, { weightDecay: 0.05 });
   const agentSchedule = { peakLr: opts.agentLr ?? 1e-3, minLr: (opts.agentLr ?? 1e-3) / 10, warmupSteps: Math.ceil(totalSteps / 50), totalSteps };
   const backboneSchedule = { peakLr: opts.backboneLr ?? 1e-4, minLr: 1e-6, warmupSteps: Math.ceil(allSteps / 20), totalSteps: allSteps };
   const rewardCostMode = opts.rewardCosts ?? 'model';
   const rewardCosts = rewardCostMode === 'flops' ? layerCosts({ depth: L, costs: 'uniform' }) : model.costs;
   const distill = opts.distill ? { weight: opts.distill.weight, temperature: opts.distill.temperature ?? 2, teacher: opts.distill.teacher ?? opts.from } : null;
-  const teacher = distill ? (await loadModel(distill.teacher)).model : null;
-  if (teacher && (teacher.config.numClasses !== K || teacher.config.imageSize !== model.config.imageSize)) {
-    teacher.dispose();
-    throw new Error(`${distill!.teacher}: the teacher must take the student's images and classes`);
-  }
   const trainBackbone = !opts.freezeBackbone;
   // What described the model it starts from as an export (the point's gate bias, its kept layers, the export
   // record) does not describe the new one: its gates are trained anew and run unbiased. agent.from keeps the lineage.
@@ -162,88 +146,20 @@ export async function trainAgent(opts: AgentTrainOptions, hooks: TrainHooks = {}
       from: opts.from, seed, backend: backendInfo()?.name ?? null, ...opts.provenance,
     },
   };
-  const optimizers: Record<string, AdamW> = trainBackbone ? { agent: agentOpt, backbone: backboneOpt } : { agent: agentOpt };
-  try {
-    const result = await runLoop({
-      model, meta, data: opts.data, epochs: opts.epochs + consolidationEpochs, batchSize: bs, seed, augment: opts.augment ?? true,
-      optimizers, out: opts.out, hooks,
-      step: ({ x, y, step, rng }) => {
-        const B = y.length;
-        const consolidating = step >= totalSteps;
-        // Drawn in consolidation too, so the random stream does not depend on where the agent's epochs end.
-        const drawn = rng.uniforms(B * L);
-        // Greedy paths in consolidation: u = 1/2 runs a layer exactly when pi(run) > 1/2, as the executor does.
-        const uniforms = consolidating ? drawn.fill(0.5) : drawn;
-        const forceRun = curriculumForceRun(L, step, curriculumSteps);
-        const entropyCoef = entropy0 * Math.max(0, 1 - step / Math.max(1, totalSteps));
-        return tf.tidy(() => {
-          const vars = consolidating ? backboneVars : trainBackbone ? all : agentVars;
-          const teacherLogits = teacher ? teacher.forwardStatic(x) : null;
-          const parts: Record<string, number> = { loss: 0 };
-          let actions: Float32Array = new Float32Array(0);
-          let correct: Int32Array = new Int32Array(0);
-          let r: Float32Array = new Float32Array(0);
-          const { grads } = namedGrads(() => {
-            const out = model.forwardDynamicTrain(x, uniforms, forceRun);
-            // Rewards need the sampled actions and the prediction: read them on the host mid-graph
-            // (reading does not cut the tape), then build the losses from the host-side advantages.
-            const logits = out.logits.dataSync();
-            actions = out.actions.dataSync() as Float32Array;
-            correct = Int32Array.from(rewardScores(logits, y, K, 'correct'));
-            r = rewards(rewardMode === 'correct' ? correct : rewardScores(logits, y, K, rewardMode), actions, rewardCosts, alpha);
-            let loss = tf.scalar(0);
-            if (!consolidating) {
-              const G = discountedReturns(r, L, gamma);
-              const { advantage, valueTarget } = advantages(G, out.values.dataSync(), L, mode);
-              // A layer the curriculum forced to run was not the agent's choice: no policy gradient for it.
-              if (forceRun) for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) if (forceRun[l]) advantage[b * L + l] = 0;
-              const { policy, value, entropy } = agentLosses(out.logProbs, out.values, out.runProbs, advantage, valueTarget);
-              loss = policy.add(value.mul(valueWeight)).sub(entropy.mul(entropyCoef));
-              parts.policyLoss = policy.dataSync()[0];
-              parts.valueLoss = value.dataSync()[0];
-              parts.entropy = entropy.dataSync()[0];
-            }
-            if (trainBackbone) {
-              const ce = smoothedCrossEntropy(out.logits, y, smoothing);
-              parts.ceLoss = ce.dataSync()[0];
-              loss = loss.add(ce);
-              if (distill && teacherLogits) {
-                const kl = distillationLoss(out.logits, teacherLogits, distill.temperature);
-                parts.distillLoss = kl.dataSync()[0];
-                loss = loss.add(kl.mul(distill.weight));
-              }
-            }
-            parts.loss = loss.dataSync()[0]; // what is optimised, entropy bonus included
-            return loss as tf.Scalar;
-          }, vars);
-          const agentGrads = new Map([...grads].filter(([n]) => isAgentVariable(n)));
-          const backboneGrads = new Map([...grads].filter(([n]) => !isAgentVariable(n)));
-          if (!consolidating) agentOpt.apply(clipByGlobalNorm(agentGrads, clip).grads, learningRate(agentSchedule, step));
-          if (trainBackbone) backboneOpt.apply(clipByGlobalNorm(backboneGrads, clip).grads, learningRate(backboneSchedule, step));
-          let executed = 0;
-          for (let b = 0; b < B; b++) for (let l = 0; l < L; l++) executed += actions[b * L + l] * model.costs[l];
-          const totalCost = model.costs.reduce((a, c) => a + c, 0);
-          const meanReward = r.reduce((a, c) => a + c, 0) / B;
-          return {
-            ...parts,
-            loss: parts.loss,
-            accuracy: correct.reduce((a, c) => a + c, 0) / B,
-            executedCost: executed / (B * totalCost),
-            reward: meanReward,
-          };
-        });
-      },
-      validate: async () => {
-        const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
-        const reward = r.accuracy - alpha * r.meanExecutedCost * model.costs.reduce((a, c) => a + c, 0);
-        // Best = highest validation reward: the agent's own objective, not accuracy alone.
-        return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
-      },
-    });
-    return { ...result, out: opts.out, model, meta };
-  } finally {
-    agentOpt.dispose();
-    backboneOpt.dispose();
-    teacher?.dispose();
-  }
+  const plan: AgentStepPlan = {
+    kind: 'agent', alpha, gamma, entropy: entropy0, valueWeight, advantage: mode, reward: rewardMode, rewardCosts,
+    labelSmoothing: smoothing, clipNorm: clip, trainBackbone, agentSchedule, backboneSchedule, agentSteps: totalSteps,
+    curriculumSteps, distill,
+  };
+  const result = await runLoop({
+    model, meta, data: opts.data, epochs: opts.epochs + consolidationEpochs, batchSize: bs, seed, augment: opts.augment ?? true,
+    plan, out: opts.out, hooks,
+    validate: async () => {
+      const r = await evaluate(model, opts.data.val, info, { mode: 'dynamic', signal: hooks.signal });
+      const reward = r.accuracy - alpha * r.meanExecutedCost * model.costs.reduce((a, c) => a + c, 0);
+      // Best = highest validation reward: the agent's own objective, not accuracy alone.
+      return { score: reward, metrics: { valAccuracy: r.accuracy, valExecutedCost: r.meanExecutedCost, valExecutedLayers: r.meanExecutedLayers, valReward: reward } };
+    },
+  });
+  return { ...result, out: opts.out, model, meta };
 }

@@ -8,21 +8,11 @@ import { batchesPerEpoch, createBatchStream, type Dataset } from '../data';
 import { markComplete, saveModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
 import { Rng } from '../util/rng';
-import type { AdamW } from './adamw';
+import { TrainPool, WorkerFailedError } from '../parallel/train-pool';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, type TrainPosition } from './checkpoint';
+import { createStepper, stepInProcess, type StepMetrics, type StepPlan, type Stepper } from './stepper';
 import { CancelledError } from '../util/cancel';
 import type { MetricRecord, TrainHooks } from './types';
-
-export interface StepInput {
-  x: tf.Tensor4D; // [B, H, W, C]
-  y: Int32Array; // [B]
-  step: number;
-  totalSteps: number;
-  rng: Rng;
-}
-
-/** Scalars a step reports; `loss` is required. */
-export type StepMetrics = { loss: number } & Record<string, number>;
 
 export interface LoopSpec {
   model: ViT;
@@ -32,8 +22,8 @@ export interface LoopSpec {
   batchSize: number;
   seed: number;
   augment: boolean;
-  optimizers: Record<string, AdamW>;
-  step(input: StepInput): StepMetrics;
+  /** What each step does (plain data: worker threads build their own stepper from it). */
+  plan: StepPlan;
   /** Validation at the end of each epoch; `score` (higher is better) selects the best model. */
   validate(epoch: number): Promise<{ score: number; metrics: Record<string, number> }>;
   /** The best model is written here. */
@@ -56,6 +46,15 @@ export interface LoopResult {
  * the position are restored first (the caller builds model and optimisers as for a fresh run).
  */
 export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
+  const stepper = await createStepper(spec.model, spec.plan);
+  try {
+    return await loop(spec, stepper);
+  } finally {
+    stepper.dispose();
+  }
+}
+
+async function loop(spec: LoopSpec, stepper: Stepper): Promise<LoopResult> {
   const { model, data, hooks } = spec;
   const ckptDir = hooks.checkpointDir ?? `${spec.out}/checkpoints`;
   const perEpoch = batchesPerEpoch(data.train, spec.batchSize, true);
@@ -63,6 +62,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
   const totalSteps = perEpoch * spec.epochs;
   const rng = new Rng(spec.seed ^ 0x9e3779b9);
   let pos: TrainPosition = { step: 0, epoch: 0, batchInEpoch: 0, rngState: rng.state(), best: null, history: [] };
+  const optimizers = stepper.optimizers;
 
   if (hooks.resume) {
     const folder = await latestCheckpoint(ckptDir);
@@ -70,16 +70,43 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       const ck = await loadCheckpoint(folder);
       for (const [name, v] of model.variables()) v.assign(ck.model.variables().get(name)!);
       ck.model.dispose();
-      await ck.restoreOptimizers(spec.optimizers);
+      await ck.restoreOptimizers(optimizers);
       pos = ck.position;
       rng.setState(pos.rngState);
     }
     hooks.onResumed?.(pos.step);
   }
 
+  const { height: H, width: W, channels: C } = data.train;
+  const workers = hooks.workers ?? 1;
+  // More than one worker: data-parallel replicas in threads; the main model is brought up to date (pull)
+  // only before it is read. One worker: the step runs here, as it always has.
+  const pool = workers > 1
+    ? await TrainPool.start({ workers, model, plan: spec.plan, stepper, batchSize: spec.batchSize, image: [H, W, C], ...hooks.parallel })
+    : null;
+  try {
+    return await epochs(spec, stepper, pool, pos, rng, { ckptDir, perEpoch, totalSteps, optimizers });
+  } catch (err) {
+    if (err instanceof WorkerFailedError) {
+      throw new WorkerFailedError(`${err.message}; the run stopped and its last checkpoint in ${ckptDir} is intact (resume continues from it)`);
+    }
+    throw err;
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function epochs(
+  spec: LoopSpec, stepper: Stepper, pool: TrainPool | null, pos: TrainPosition, rng: Rng,
+  ctx: { ckptDir: string; perEpoch: number; totalSteps: number; optimizers: Stepper['optimizers'] },
+): Promise<LoopResult> {
+  const { model, data, hooks } = spec;
+  const { ckptDir, perEpoch, totalSteps, optimizers } = ctx;
+  const { height: H, width: W, channels: C } = data.train;
   const started = performance.now();
   const stepsAtStart = pos.step;
   let ips = 0;
+  const sync = async () => pool?.pull();
   /**
    * Saves the position (by default the current one) and tells the caller once the checkpoint is complete;
    * a position just saved (a cancel right after a periodic checkpoint) is not written twice.
@@ -88,7 +115,8 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
   const checkpoint = async (at: TrainPosition = pos) => {
     const key = `${at.step}/${at.epoch}/${at.batchInEpoch}`;
     if (key === saved) return;
-    await saveCheckpoint(ckptDir, model, spec.meta, spec.optimizers, { ...at, rngState: rng.state() });
+    await sync();
+    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...at, rngState: rng.state() });
     saved = key;
     hooks.onCheckpoint?.({ step: at.step, epoch: at.epoch });
   };
@@ -112,12 +140,16 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
         return { steps: pos.step, epochs: pos.epoch, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: true };
       }
       const t0 = performance.now();
-      const x = tf.tensor4d(batch.x, [batch.size, data.train.height, data.train.width, data.train.channels]);
+      const draws = stepper.draw(rng, batch.size);
       let m: StepMetrics;
-      try {
-        m = spec.step({ x, y: batch.y, step: pos.step, totalSteps, rng });
-      } finally {
-        x.dispose();
+      if (pool) m = await pool.step(batch.x, batch.y, draws, pos.step);
+      else {
+        const x = tf.tensor4d(batch.x, [batch.size, H, W, C]);
+        try {
+          m = stepInProcess(stepper, x, batch.y, draws, pos.step);
+        } finally {
+          x.dispose();
+        }
       }
       pos.step++;
       pos.batchInEpoch++;
@@ -136,6 +168,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       if (pos.step % every === 0) await checkpoint();
     }
     hooks.onProgress?.({ phase: 'validate', step: pos.step, totalSteps, epoch: pos.epoch, epochs: spec.epochs, fraction: pos.step / totalSteps, message: 'validating' });
+    await sync();
     const v = await spec.validate(pos.epoch);
     const record = { epoch: pos.epoch + 1, step: pos.step, ...v.metrics };
     pos.history.push(record);
@@ -162,17 +195,4 @@ function checkTrainable(data: Dataset, batchSize: number, perEpoch: number): voi
     throw new Error(`${name}: ${n} training images make no batch of ${batchSize}: training would take zero steps; ${fix}`);
   }
   if (data.val.count === 0) throw new Error(`${name}: the validation split is empty, so no model could be chosen; use more images or a larger validation fraction`);
-}
-
-/** Gradients of f by our variable names (tfjs keys them by its own variable ids). */
-export function namedGrads(
-  f: () => tf.Scalar,
-  vars: Map<string, tf.Variable>,
-): { value: tf.Scalar; grads: Map<string, tf.Tensor> } {
-  const list = [...vars.entries()];
-  const { value, grads } = tf.variableGrads(f, list.map(([, v]) => v));
-  const byId = new Map(list.map(([n, v]) => [v.name, n]));
-  const out = new Map<string, tf.Tensor>();
-  for (const [id, g] of Object.entries(grads)) out.set(byId.get(id)!, g);
-  return { value, grads: out };
 }

@@ -50,6 +50,14 @@ export function discountedReturns(r: ArrayLike<number>, L: number, gamma: number
   return G;
 }
 
+/** A batch split into shards (data-parallel training): the baseline's std is the whole batch's. */
+export interface AcrossShards {
+  /** Sums a per-shard number over every shard of the step. */
+  sum(local: number): number;
+  /** Values in the whole batch (B * L). */
+  count: number;
+}
+
 /** The policy gradient's weights and the value head's regression target, per sample and layer ([B*L] each). */
 export interface AdvantageParts {
   advantage: Float32Array;
@@ -66,7 +74,7 @@ export interface AdvantageParts {
  * - 'baseline' (ours, default): A = G - V, with V fitted to G itself, then scaled by the batch's RMS of A
  *   (one scalar, so relative magnitudes between samples and layers survive).
  */
-export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode): AdvantageParts {
+export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mode: AdvantageMode, across?: AcrossShards): AdvantageParts {
   const A = new Float32Array(G.length);
   if (mode === 'reference') {
     const S = new Float32Array(G.length);
@@ -87,7 +95,7 @@ export function advantages(G: Float32Array, V: ArrayLike<number>, L: number, mod
     A[i] = G[i] - V[i];
     sq += A[i] * A[i];
   }
-  const std = Math.sqrt(sq / G.length);
+  const std = across ? Math.sqrt(across.sum(sq) / across.count) : Math.sqrt(sq / G.length);
   const scale = 1 / Math.max(std, 1e-3); // no blow-up when the baseline is already exact
   for (let i = 0; i < A.length; i++) A[i] *= scale;
   return { advantage: A, valueTarget: G };

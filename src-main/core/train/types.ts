@@ -1,4 +1,5 @@
 /** What every training job reports and how it is controlled (CLI, studio and tests alike). */
+import type { TrainPoolOptions } from '../parallel/train-pool';
 
 export interface TrainProgress {
   phase: 'train' | 'validate' | 'test' | 'done';
@@ -42,6 +43,13 @@ export interface TrainHooks {
    * reported after that step by the interrupted attempt are reported again, so a sink drops its copies.
    */
   onResumed?(step: number): void;
+  /**
+   * Worker threads for data-parallel training (default 1: the step runs in this thread). Results depend
+   * on the seed and the batch size, not on this, up to float summation order (core/parallel/train-pool.ts).
+   */
+  workers?: number;
+  /** Diagnostics of the worker threads (tests): replica hashes after each step, the threads themselves. */
+  parallel?: Pick<TrainPoolOptions, 'onReplicaHashes' | 'onWorkers'>;
   /** Called once a checkpoint is completely written (an interruption now resumes from it); epoch is the one it resumes in. */
   onCheckpoint?(info: { step: number; epoch: number }): void;
 }
