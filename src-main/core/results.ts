@@ -11,6 +11,20 @@ const num = z.number().refine(Number.isFinite, 'must be a finite number');
 /** A measured quantity that a run could not measure (no power sensor, say). */
 const measured = z.number().nullable();
 
+// ---------------------------------------------------------------- engine
+
+/** What a result records about the inference engine that produced it (inference/engine.ts EngineDevice). */
+export const EngineDeviceSchema = z.looseObject({
+  engine: z.enum(['tfjs', 'ort']),
+  /** tfjs: the backend (wasm, cpu, tensorflow); ort: the execution provider (cpu, cuda, dml, coreml). */
+  device: z.string(),
+  threads: z.int(),
+  version: z.string().optional(),
+  /** Faster options not in use, and why. */
+  notUsed: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+});
+export type EngineDeviceInfo = z.infer<typeof EngineDeviceSchema>;
+
 // ---------------------------------------------------------------- eval
 
 /** An image of the Skips view's gallery, with the layers it ran. */
@@ -50,6 +64,8 @@ export const EvalResultSchema = EvalStatsSchema.extend({
   split: z.string().optional(),
   mode: z.enum(['static', 'dynamic']).optional(),
   backend: z.string().nullable().optional(),
+  /** The engine that ran it (absent in results written before engines were recorded). */
+  engine: EngineDeviceSchema.optional(),
   gallery: z.array(GalleryItemSchema).optional(),
 });
 export type EvalResult = z.infer<typeof EvalResultSchema>;
@@ -128,6 +144,35 @@ export const BenchResultSchema = z.looseObject({
 });
 export type BenchResult = z.infer<typeof BenchResultSchema>;
 
+/** The engine comparison (`skipvit bench --model --engines`, the bench job with `engines`): static and dynamic on tfjs and onnxruntime. */
+export const EngineBenchResultSchema = z.looseObject({
+  kind: z.literal('engines'),
+  backend: z.string(),
+  depth: z.int(),
+  devices: z.array(EngineDeviceSchema),
+  batches: z.array(
+    z.looseObject({
+      batchSize: z.int(),
+      /** Mean layers the dynamic model ran per image. */
+      executedLayers: num,
+      /** The dynamic model's ideal speed-up, depth / executed layers. */
+      ideal: num,
+      rows: z.array(
+        z.looseObject({
+          model: z.enum(['static', 'dynamic']),
+          engine: z.string(),
+          threads: z.int(),
+          imagesPerSec: num,
+          imagesPerSecCpu: num.nullable(),
+          p50Ms: num,
+        }),
+      ),
+      speedups: z.array(z.looseObject({ engine: z.string(), speedup: num, efficiency: num })),
+    }),
+  ),
+});
+export type EngineBenchResultDoc = z.infer<typeof EngineBenchResultSchema>;
+
 // ---------------------------------------------------------------- search
 
 export const FrontPointSchema = z.looseObject({
@@ -169,6 +214,8 @@ export const SearchResultSchema = z.looseObject({
   objective: z.enum(['reward', 'accuracy']),
   alpha: num,
   batchSize: z.int().min(1),
+  /** The engine that ran the genomes and the test phase (absent in searches older than engines). */
+  engine: EngineDeviceSchema.optional(),
 });
 export type SearchResult = z.infer<typeof SearchResultSchema>;
 
@@ -186,6 +233,8 @@ export const ExportResultSchema = z.looseObject({
   sourceRun: z.string().optional(),
   point: z.int().optional(),
   backend: z.string().nullable().optional(),
+  /** format onnx: the .onnx file written beside the model and its check in onnxruntime against tfjs. */
+  onnx: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
 

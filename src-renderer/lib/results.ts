@@ -4,10 +4,12 @@
  */
 import {
   BenchResultSchema,
+  EngineBenchResultSchema,
   EvalResultSchema,
   parseResult,
   SearchResultSchema,
   type BenchResult,
+  type EngineBenchResultDoc,
   type EvalResult,
   type SearchResult,
 } from '../../src-main/app/contract/results';
@@ -16,6 +18,8 @@ export type {
   BenchBatch,
   BenchResult,
   BenchSide,
+  EngineBenchResultDoc,
+  EngineDeviceInfo,
   EvalResult,
   ExportResult,
   FrontPoint,
@@ -27,6 +31,9 @@ export type {
 export const asEval = (doc: Record<string, unknown>): EvalResult => parseResult(EvalResultSchema, doc, 'evaluation');
 export const asBench = (doc: Record<string, unknown>): BenchResult => parseResult(BenchResultSchema, doc, 'benchmark');
 export const asSearch = (doc: Record<string, unknown>): SearchResult => parseResult(SearchResultSchema, doc, 'search');
+export const asEngines = (doc: Record<string, unknown>): EngineBenchResultDoc => parseResult(EngineBenchResultSchema, doc, 'engine comparison');
+/** An engine comparison (bench with `engines`): static and dynamic on tfjs and on onnxruntime. */
+export const isEnginesResult = (doc: Record<string, unknown>): boolean => doc.kind === 'engines';
 
 /** Which benchmark mode a result's numbers come from, in words. */
 export function benchMode(r: Pick<BenchResult, 'mode' | 'workers'>): string {

@@ -4,6 +4,7 @@
  * the accuracy and the executed cost equal the front's figures (the export's own gate bias applied, the cost a
  * fraction of the original model's total).
  */
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../src-main/app/jobs/kinds';
 import { openTestApi } from './helpers';
@@ -25,9 +26,13 @@ describe('an exported point in the studio', () => {
     const point = [...result.front].sort((a, b) => Math.max(...b.gateBias.map(Math.abs)) - Math.max(...a.gateBias.map(Math.abs)))[0];
     expect(Math.max(...point.gateBias.map(Math.abs))).toBeGreaterThan(0.1);
 
-    const exp = api.runner.start('export', { run: search.id, point: point.index });
+    // Exported as the studio's "Export as ONNX" does: the folder plus one model.onnx checked in onnxruntime.
+    const exp = api.runner.start('export', { run: search.id, point: point.index, format: 'onnx' });
     const exported = await api.runner.wait(exp.id);
     expect(exported.error).toBeUndefined();
+    const written = api.workspace.runs.readResult(exp.id) as { onnx: { out: string } | null };
+    expect(written.onnx?.out).toMatch(/model\.onnx$/);
+    expect(fs.existsSync(written.onnx!.out)).toBe(true);
 
     const evaluation = api.runner.start('eval', { model: exp.id, split: 'test', maxSamples: result.splits.test.images, batchSize: result.batchSize });
     const evaluated = await api.runner.wait(evaluation.id);
@@ -36,5 +41,13 @@ describe('an exported point in the studio', () => {
     expect(r.images).toBe(result.splits.test.images);
     expect(r.accuracy).toBe(point.accuracy);
     expect(r.meanExecutedCost).toBeCloseTo(point.meanExecutedCost, 9);
+
+    // The same export on onnxruntime: the same images, the same accuracy as the front's.
+    const onOrt = api.runner.start('eval', { model: exp.id, split: 'test', maxSamples: result.splits.test.images, batchSize: result.batchSize, engine: 'ort' });
+    expect((await api.runner.wait(onOrt.id)).error).toBeUndefined();
+    const o = api.workspace.runs.readResult(onOrt.id) as { accuracy: number; meanExecutedCost: number; engine: { engine: string } };
+    expect(o.engine.engine).toBe('ort');
+    expect(o.accuracy).toBe(point.accuracy);
+    expect(o.meanExecutedCost).toBeCloseTo(point.meanExecutedCost, 6);
   });
 });

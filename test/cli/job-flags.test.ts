@@ -47,6 +47,7 @@ const CASES: Record<string, Case> = {
     base: ['--model', DYNAMIC],
     other: {
       model: STATIC, dataset: 'mnist', split: 'val', static: null, limit: '100', 'batch-size': '64', gallery: null, 'allow-incomplete': null, backend: 'cpu', adapter: 'software', workers: '2',
+      engine: 'ort', threads: '2',
     },
   },
   'bench --model': {
@@ -56,7 +57,7 @@ const CASES: Record<string, Case> = {
       // --random switches to the executor benchmark; --preset and --keep are its knobs (checked below).
       random: null, preset: null, keep: null,
       model: STATIC, 'static-model': STATIC, dataset: 'mnist', split: 'val', batch: '1,2', seconds: '1', images: '64', seed: '5', interval: '100',
-      out: null, backend: 'cpu', adapter: 'software', backends: 'wasm,cpu', workers: '2',
+      out: null, backend: 'cpu', adapter: 'software', backends: 'wasm,cpu', workers: '2', engines: null, 'ort-threads': '1',
     },
   },
   search: {
@@ -65,6 +66,7 @@ const CASES: Record<string, Case> = {
     other: {
       model: STATIC, dataset: 'mnist', pop: '8', gens: '2', 'val-images': '100', 'test-images': '100', alpha: '2', objective: 'reward', latency: null,
       'bias-range': '2', seed: '5', 'batch-size': '64', out: null, backend: 'cpu', adapter: 'software', workers: '2',
+      engine: 'ort', threads: '2',
     },
   },
 };

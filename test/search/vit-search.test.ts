@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { defaultMeta, inferenceOf, saveModel, ViT } from '../../src-main/core/model';
 import { createGenomeEvaluator, measureChoice, prepareSplit } from '../../src-main/core/search/vit-evaluator';
+import { tfjsEngine } from '../../src-main/core/inference/engine';
 import { decodeGenome, genomeKey, unprunedGenome } from '../../src-main/core/search/vit-genome';
 import { runSearch, type VitSearchResult } from '../../src-main/core/search/vit-search';
 import { evaluate } from '../../src-main/core/train';
@@ -138,7 +139,8 @@ describe('genome evaluation', () => {
   it('caches by genome key; the bias of a pruned layer does not make a new genome', async () => {
     const before = tf.memory().numTensors;
     const split = prepareSplit(data.val, data.info, 32, 16);
-    const ev = createGenomeEvaluator(model, split, { alpha: 1, objective: 'reward', latency: false });
+    const engine = tfjsEngine(model);
+    const ev = createGenomeEvaluator(engine, split, { alpha: 1, objective: 'reward', latency: false });
     const a = { real: [0.5, -1, 2, 0], bits: [0, 1, 0, 0] };
     const b = { real: [0.5, 3, 2, 0], bits: [0, 1, 0, 0] };
     expect(genomeKey(a)).toBe(genomeKey(b));
@@ -147,11 +149,10 @@ describe('genome evaluation', () => {
     expect(ev.records).toHaveLength(2);
     expect(ev.requests()).toBe(4);
     expect(out[0]).toEqual(out[1]);
-    const direct = await measureChoice(model, split, decodeGenome(a), 1);
+    const direct = await measureChoice(engine, split, decodeGenome(a), 1);
     expect(out[0].objectives).toEqual([-direct.reward, direct.executedCost]);
     const allPruned = await ev.evaluate([{ real: [0, 0, 0, 0], bits: [1, 1, 1, 1] }]);
     expect(allPruned[0].constraintViolation).toBe(1);
-    split.dispose();
     expect(tf.memory().numTensors).toBe(before); // nothing leaked by the evaluations
   });
 });

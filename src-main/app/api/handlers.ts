@@ -88,11 +88,11 @@ export function createHandlers({ workspace, runner, systemInfo }: HandlerDeps): 
     jobsCancel: async ({ id }) => ({ run: runner.cancel(id) }),
     jobsResume: async ({ id }) => ({ run: runner.resume(id) }),
     jobsList: async () => ({ jobs: runner.active() }),
-    exportPoint: async ({ run, point, name }) => {
+    exportPoint: async ({ run, point, name, format }) => {
       const source = readRun(run);
       if (source.kind !== 'search') throw new ApiError('bad_request', `run ${run} is a ${source.kind} run; export needs a search run`);
       if (source.status !== 'succeeded') throw new ApiError('conflict', `search run ${run} is ${source.status}; it has no front yet`);
-      return { run: runner.start('export', { run, point, ...(name ? { name } : {}) }, name) };
+      return { run: runner.start('export', { run, point, ...(name ? { name } : {}), ...(format ? { format } : {}) }, name) };
     },
 
     jobsSubscribe: async ({ runId }, client) => {

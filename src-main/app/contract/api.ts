@@ -304,6 +304,8 @@ export const CALLS = {
       run: RunIdSchema,
       point: z.union([z.int().min(0).max(100_000), z.literal('knee')]),
       name: z.string().min(1).max(120).optional(),
+      /** 'onnx': also write the exported model as one ONNX file (model.onnx, checked in onnxruntime). */
+      format: z.enum(['folder', 'onnx']).optional(),
     }),
     output: z.object({ run: RunSummarySchema }),
   },

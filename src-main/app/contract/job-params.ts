@@ -44,6 +44,10 @@ const batchSize = z.int().min(1).max(4096);
 const learningRate = z.number().positive().max(10);
 const samples = z.int().min(1).max(10_000_000);
 const modelName = z.string().min(1).max(120);
+/** Inference engine: the studio's tfjs, or onnxruntime running the model exported to ONNX (issue 19). */
+const engine = z.enum(['tfjs', 'ort']).default('tfjs');
+/** onnxruntime intra-op threads; default the machine's cores. */
+const threads = z.int().min(1).max(256).optional();
 /** Worker threads, one core each; default every core (the benchmark: 1, its single-stream mode). */
 const workers = z.int().min(1).max(256).optional();
 /** Data and checkpoint knobs shared by the training kinds (quick runs, tests). */
@@ -135,6 +139,8 @@ export const EvalParams = z.strictObject({
   gallery: z.boolean().default(true),
   backend,
   adapter,
+  engine,
+  threads,
   workers,
 });
 
@@ -156,6 +162,10 @@ export const BenchParams = z.strictObject({
   images: samples.optional(),
   /** Model mode: telemetry sampling interval in ms. */
   intervalMs: z.int().min(10).max(60_000).optional(),
+  /** With a model: compare engines (static and dynamic on tfjs and on onnxruntime) instead of the telemetry run. */
+  engines: z.boolean().default(false),
+  /** onnxruntime thread counts for the engine comparison. */
+  ortThreads: z.array(z.int().min(1).max(256)).min(1).max(8).default([1, 2]),
   seed,
   backend,
   adapter,
@@ -184,6 +194,8 @@ export const SearchParams = z.strictObject({
   biasRange: z.number().positive().max(100).default(4),
   /** Images per forward pass (default 256). */
   batchSize: batchSize.optional(),
+  engine,
+  threads,
   seed,
   backend,
   adapter,
@@ -196,6 +208,8 @@ export const ExportParams = z.strictObject({
   /** Index into the run's `front[]`, or the suggested knee. */
   point: z.union([z.int().min(0).max(100_000), z.literal('knee')]),
   name: modelName.optional(),
+  /** 'folder': a workspace model (tfjs); 'onnx': also one .onnx file in that model's folder (model.onnx). */
+  format: z.enum(['folder', 'onnx']).default('folder'),
 });
 
 /** Download a catalogue dataset (CIFAR-10/100, Tiny-ImageNet) into the data root, verified. */

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { AgentParams, ADAPTER_CHOICES, BACKEND_CHOICES, BenchParams, DatasetFetchParams, EvalParams, ExportParams, SearchParams, TrainParams, type JobParams } from '../contract/job-params';
 import { defineKind, type JobContext, type JobRegistry } from './types';
-import { BenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
+import { BenchResultSchema, EngineBenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
 import type { LoadOptions } from '../../core/data/types';
 import { defaultWorkers, workersFor } from '../../core/parallel/threads';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
@@ -129,31 +129,46 @@ const evaluate = defineKind({
   inputModel: (p) => p.model,
   async run(p, ctx) {
     const info = await backend(p.backend, p.adapter);
-    const [{ loadDatasetForModel }, core, io, { loadForInference }] = await Promise.all([
+    const [{ loadDatasetForModel }, core, io, { loadForInference }, { openEngine }] = await Promise.all([
       import('../../core/data/validation-split'),
       import('../../core/train'),
       import('../../core/model/io'),
       import('../../core/model/inference'),
+      import('../../core/inference/open'),
     ]);
     // As its metadata says it runs: an exported point with its own gate bias, costed against the original model.
     const { model, meta, inference } = await loadForInference(ctx.modelDir(p.model), { allowIncomplete: p.allowIncomplete });
-    const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
-    const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
-    const mode = p.static ? 'static' : meta.kind;
-    const r = await core.evaluate(model, data[p.split], data.info, {
-      mode,
-      inference,
-      batchSize: p.batchSize,
-      limit: p.maxSamples,
-      signal: ctx.signal,
-      onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
-      keepPerSample: p.gallery,
-      workers: workersFor(p.workers, info.name),
-    });
-    model.dispose();
-    const { perSample, ...result } = r;
-    const gallery = perSample ? { gallery: core.buildGallery(data[p.split], perSample, model.depth) } : {};
-    return parseResult(EvalResultSchema, { ...result, classNames: data.info.classNames, ...gallery, model: p.model, dataset: datasetName, split: p.split, mode, backend: info.name }, 'evaluation');
+    try {
+      const datasetName = io.datasetFor(`model ${p.model}`, meta, p.dataset, 'dataset');
+      const data = await loadDatasetForModel(`model ${p.model}`, meta.validationSplit, datasetName);
+      const mode = p.static ? 'static' : meta.kind;
+      const engine = await openEngine(p.engine, model, meta, `model ${p.model}`, { threads: p.threads });
+      let r: Awaited<ReturnType<typeof core.evaluateOn>>;
+      try {
+        r = await core.evaluateOn(engine, data[p.split], data.info, {
+          mode,
+          inference,
+          batchSize: p.batchSize,
+          limit: p.maxSamples,
+          signal: ctx.signal,
+          onProgress: (done, total) => ctx.progress({ fraction: done / Math.max(1, total), message: `${done}/${total} images` }),
+          keepPerSample: p.gallery,
+          // Worker threads spread tfjs over the cores; onnxruntime uses its own intra-op threads.
+          workers: p.engine === 'tfjs' ? workersFor(p.workers, info.name) : 1,
+        }, model);
+      } finally {
+        await engine.dispose();
+      }
+      const { perSample, ...result } = r;
+      const gallery = perSample ? { gallery: core.buildGallery(data[p.split], perSample, model.depth) } : {};
+      return parseResult(
+        EvalResultSchema,
+        { ...result, classNames: data.info.classNames, ...gallery, model: p.model, dataset: datasetName, split: p.split, mode, backend: info.name, engine: engine.device },
+        'evaluation',
+      );
+    } finally {
+      model.dispose();
+    }
   },
 });
 
@@ -166,6 +181,7 @@ const bench = defineKind({
   producesModel: false,
   inputModel: (p) => p.model,
   async run(p, ctx) {
+    if (p.backends && p.engines) throw new Error('bench: backends (tfjs backends side by side) and engines (tfjs versus onnxruntime) are two comparisons; ask for one');
     if (!p.backends) {
       await backend(p.backend, p.adapter);
       return benchOnce(p, ctx);
@@ -185,6 +201,23 @@ async function benchOnce(p: JobParams<'bench'>, ctx: JobContext): Promise<Record
   {
     const onProgress = (fraction: number, message: string) => ctx.progress({ fraction, message });
     const budget = p.budgetSeconds !== undefined ? { secondsPerBatch: p.budgetSeconds } : {};
+    if (p.model && p.engines) {
+      // Engines side by side; the same result as `skipvit bench --model --engines`.
+      const [{ runEngineBench }, io, { loadDataset }] = await Promise.all([
+        import('../../core/bench/engine-bench'), import('../../core/model/io'), import('../../core/data/load'),
+      ]);
+      const load = async (id: string) => ({ ...(await io.loadModel(ctx.modelDir(id))), where: `model ${id}` });
+      const dynamicModel = await load(p.model);
+      const staticModel = p.staticModel ? await load(p.staticModel) : dynamicModel;
+      try {
+        const data = await loadDataset(io.datasetFor(dynamicModel.where, dynamicModel.meta, p.dataset, 'dataset'));
+        const r = await runEngineBench({ staticModel, dynamicModel, data, batches: p.batches, ortThreads: p.ortThreads, signal: ctx.signal, onProgress, ...budget });
+        return parseResult(EngineBenchResultSchema, { ...r, model: p.model, ...(p.staticModel ? { staticModel: p.staticModel } : {}) }, 'engine comparison');
+      } finally {
+        dynamicModel.model.dispose();
+        if (staticModel !== dynamicModel) staticModel.model.dispose();
+      }
+    }
     if (p.model && (p.workers ?? 1) > 1) {
       // Throughput mode: that many streams at once; the same result as `skipvit bench --model --workers N`.
       const { runThroughputBench } = await import('../../core/bench/throughput-bench');
@@ -226,6 +259,7 @@ const search = defineKind({
       {
         model: ctx.modelDir(p.model), dataset: p.dataset, pop: p.pop, gens: p.gens, valImages: p.maxSamples, testImages: p.maxTestSamples,
         alpha: p.alpha, objective: p.objective, latency: p.latency, biasRange: p.biasRange, batchSize: p.batchSize, seed: p.seed, run: ctx.runId,
+        engine: p.engine, threads: p.threads,
       },
       {
         signal: ctx.signal,
@@ -258,10 +292,17 @@ const exportKind = defineKind({
       result, point: p.point, out: ctx.outputModelDir, source: { run: p.run }, signal: ctx.signal,
       onProgress: (fraction, message) => ctx.progress({ fraction, message }),
     });
+    let onnx: Awaited<ReturnType<typeof import('../../core/onnx/export-file').exportOnnxFile>> | null = null;
+    if (p.format === 'onnx') {
+      // The exported (pruned) model as one ONNX file beside it, checked in onnxruntime against tfjs.
+      const { exportOnnxFile } = await import('../../core/onnx/export-file');
+      ctx.progress({ fraction: 0.95, message: 'writing model.onnx' });
+      onnx = await exportOnnxFile({ modelDir: out, out: path.join(out, 'model.onnx'), graph: 'dynamic' });
+    }
     const m = config.metrics.measured;
     return parseResult(
       ExportResultSchema,
-      { out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend },
+      { onnx, out, config, model: ctx.runId, sourceRun: p.run, point: config.source.point, accuracy: m.accuracy, meanExecutedCost: m.meanExecutedCost, backend: m.backend },
       'export',
     );
   },

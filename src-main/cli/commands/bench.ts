@@ -2,9 +2,11 @@
  * `skipvit bench`: static versus dynamic timing, as the `bench` job.
  *   --random --preset P --keep F   executor benchmark on a random model with forced keep masks
  *   --model DIR [--dataset D]      the full comparison on real data, with telemetry (power, memory)
+ *   --model DIR --engines          static and dynamic on the tfjs engine and on onnxruntime, one table
  */
 import { promises as fs } from 'node:fs';
 import { renderModelBench, type ModelBenchResult } from '../../core/bench/model-bench';
+import { renderEngineBench, type EngineBenchResult } from '../../core/bench/engine-bench';
 import type { ExecutorBenchResult } from '../../core/bench/executor-bench';
 import type { ThroughputBenchResult } from '../../core/bench/throughput-bench';
 import { isPresetName } from '../../core/model/config';
@@ -38,7 +40,7 @@ function renderExecutorBench(r: ExecutorBenchResult): string {
 
 export const command = defineJobCommand({
   kind: 'bench',
-  usage: 'skipvit bench (--random --preset P --keep F | --model DIR|ID [--dataset D]) [--batch 1,8,32,128,256] [--json] [--out FILE] [--workspace W]',
+  usage: 'skipvit bench (--random --preset P --keep F | --model DIR|ID [--dataset D] [--workers N | --engines [--ort-threads 1,2]]) [--batch 1,8,32,128,256] [--json] [--out FILE] [--workspace W]',
   flags: {
     random: { type: 'boolean', help: 'benchmark the executor on a random model with forced keep masks' },
     preset: { type: 'string', help: 'preset for --random: micro, tiny, small, base', default: 'micro' },
@@ -54,6 +56,8 @@ export const command = defineJobCommand({
     seed: { type: 'number', help: 'seed', default: 0 },
     interval: { type: 'number', help: 'telemetry sampling interval in ms (--model)', default: 250 },
     out: { type: 'string', help: 'also write the JSON result to this file' },
+    engines: { type: 'boolean', help: 'compare engines (--model): static and dynamic on tfjs and on onnxruntime, one table' },
+    'ort-threads': { type: 'list', help: 'onnxruntime intra-op thread counts for --engines', default: '1,2' },
     workers: { type: 'number', help: 'streams at once, one thread and core each (--model): 1 = the single-stream mode (latency per batch), more = the throughput mode', default: 1 },
   },
   params(flags, refs) {
@@ -74,13 +78,17 @@ export const command = defineJobCommand({
       images: Number(flags.images),
       intervalMs: Number(flags.interval),
       workers: Number(flags.workers),
+      engines: Boolean(flags.engines),
+      ortThreads: intList(flags['ort-threads'], 'ort-threads'),
     };
   },
   async after(result, flags) {
     if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
   },
   summary: (r) =>
-    r.kind === 'executor'
+    r.kind === 'engines'
+      ? renderEngineBench(r as unknown as EngineBenchResult)
+      : r.kind === 'executor'
       ? renderExecutorBench(r as unknown as ExecutorBenchResult)
       : r.kind === 'throughput'
         ? renderThroughputBench(r as unknown as ThroughputBenchResult)

@@ -10,6 +10,7 @@ import type { VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { oneOf, requireString } from '../args';
 import { defineJobCommand } from '../job-command';
+import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
 import { WORKERS_FLAG } from '../workers';
 import { table } from '../output';
 
@@ -31,14 +32,15 @@ function summary(r: VitSearchResult): string {
       ]),
     ),
     `hypervolume ${r.hypervolume.map((h) => h.toFixed(4)).join(' -> ')}; ${r.uniqueEvaluations} genomes run (${r.cacheHits} cache hits), ` +
-      `${r.evaluationsPerSec.toFixed(2)} evaluations/s, ${r.wallSeconds.toFixed(0)} s on ${r.backend}`,
+      `${r.evaluationsPerSec.toFixed(2)} evaluations/s, ${r.wallSeconds.toFixed(0)} s on ${r.engine.engine} (${r.engine.device}, ${r.engine.threads} thread${r.engine.threads > 1 ? 's' : ''})`,
   ].join('\n');
 }
 
 export const command = defineJobCommand({
   kind: 'search',
-  usage: 'skipvit search --model DIR|ID [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--out FILE] [--workspace W]',
+  usage: 'skipvit search --model DIR|ID [--pop N --gens G --val-images N --alpha A --objective accuracy|reward --latency] [--engine tfjs|wasm|ort] [--out FILE] [--workspace W]',
   flags: {
+    ...ENGINE_FLAGS,
     workers: WORKERS_FLAG,
     model: { type: 'string', help: 'the dynamic model to search: a folder, or with --workspace a model id' },
     dataset: { type: 'string', help: "dataset (default: the model's)" },
@@ -54,22 +56,28 @@ export const command = defineJobCommand({
     'batch-size': { type: 'number', help: 'images per forward pass', default: 256 },
     out: { type: 'string', help: 'also write the result JSON to this file' },
   },
-  params: (flags, refs) => ({
-    model: refs.model(requireString(flags, 'model'), 'model'),
-    dataset: flags.dataset as string | undefined,
-    pop: Number(flags.pop),
-    gens: Number(flags.gens),
-    maxSamples: Number(flags['val-images']),
-    maxTestSamples: flags['test-images'] === undefined ? undefined : Number(flags['test-images']),
-    alpha: flags.alpha === undefined ? undefined : Number(flags.alpha),
-    objective: oneOf(flags, 'objective', SEARCH_OBJECTIVES),
-    latency: Boolean(flags.latency),
-    biasRange: Number(flags['bias-range']),
-    seed: Number(flags.seed),
-    batchSize: Number(flags['batch-size']),
-    backend: flags.backend as 'auto', adapter: flags.adapter as 'hardware',
-    workers: flags.workers === undefined ? undefined : Number(flags.workers),
-  }),
+  params: (flags, refs) => {
+    const choice = engineChoice(flags);
+    return {
+      model: refs.model(requireString(flags, 'model'), 'model'),
+      dataset: flags.dataset as string | undefined,
+      pop: Number(flags.pop),
+      gens: Number(flags.gens),
+      maxSamples: Number(flags['val-images']),
+      maxTestSamples: flags['test-images'] === undefined ? undefined : Number(flags['test-images']),
+      alpha: flags.alpha === undefined ? undefined : Number(flags.alpha),
+      objective: oneOf(flags, 'objective', SEARCH_OBJECTIVES),
+      latency: Boolean(flags.latency),
+      biasRange: Number(flags['bias-range']),
+      seed: Number(flags.seed),
+      batchSize: Number(flags['batch-size']),
+      engine: choice.engine,
+      threads: choice.threads,
+      backend: choice.backend as 'auto',
+      adapter: flags.adapter as 'hardware',
+      workers: flags.workers === undefined ? undefined : Number(flags.workers),
+    };
+  },
   async after(result, flags) {
     if (!flags.out) return;
     const file = path.resolve(String(flags.out));

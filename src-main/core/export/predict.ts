@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { decodeImageFile, normalizeBatch, type DatasetInfo } from '../data';
 import type { RgbImage } from '../data/decode-image';
-import { inferenceOf, runDynamic } from '../model/inference';
+import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
+import { inferenceOf } from '../model/inference';
 import { loadModel } from '../model/io';
 import { InferPool } from '../parallel/infer-pool';
 import { importExport } from './import';
@@ -23,6 +23,9 @@ export interface PredictOptions {
   allowIncomplete?: boolean;
   /** Worker threads, each with a copy of the model (default 1: this thread); the predictions do not depend on it. */
   workers?: number;
+  /** Inference engine: 'tfjs' (default) or 'ort' (onnxruntime, which uses its own `threads` instead of workers). */
+  engine?: EngineName;
+  threads?: number;
 }
 
 export interface Prediction {
@@ -40,6 +43,7 @@ export interface Prediction {
 export interface PredictResult {
   model: string;
   mode: 'static' | 'dynamic';
+  engine: EngineDevice;
   predictions: Prediction[];
 }
 
@@ -77,6 +81,14 @@ function toChannels(rgb: Uint8Array, channels: number, file: string): Uint8Array
   const grey = new Uint8Array(rgb.length / 3);
   for (let i = 0; i < grey.length; i++) grey[i] = Math.round(0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2]);
   return grey;
+}
+
+/** Probabilities of one row of logits (max-subtracted for range). */
+function softmax(logits: Float32Array): number[] {
+  const max = Math.max(...logits);
+  const e = Array.from(logits, (v) => Math.exp(v - max));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
 }
 
 /** An RGB image whose three channels are equal. */
@@ -136,12 +148,13 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
         Int32Array.from({ length: n }, (_, i) => from + i),
       );
     // More than one worker: batches go to model copies in threads (a few ahead), results are taken in order.
-    const pool = (opts.workers ?? 1) > 1 && batches > 1 ? await InferPool.start(model, Math.min(opts.workers!, batches)) : null;
+    const engine = await openEngine(opts.engine ?? 'tfjs', model, meta, modelDir, { threads: opts.threads });
+    const pool = engine.name === 'tfjs' && (opts.workers ?? 1) > 1 && batches > 1 ? await InferPool.start(model, Math.min(opts.workers!, batches)) : null;
     const ahead = new Map<number, Promise<{ logits: Float32Array; executed: Uint8Array }>>();
     try {
       for (let from = 0; from < files.length; from += batchSize) {
         const n = Math.min(batchSize, files.length - from);
-        let logits: tf.Tensor2D;
+        let logits: Float32Array;
         let executed: Uint8Array;
         if (pool) {
           for (let f = from; f < Math.min(files.length, from + 2 * pool.size * batchSize); f += batchSize) {
@@ -152,21 +165,12 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
           }
           const r = await ahead.get(from)!;
           ahead.delete(from);
-          logits = tf.tensor2d(r.logits, [n, K]);
-          executed = r.executed;
+          ({ logits, executed } = r);
         } else {
-          const x = tf.tensor4d(input(from, n), [n, S, S, C]);
-          ({ logits, executed } =
-            mode === 'dynamic'
-              ? await runDynamic(model, x, inference)
-              : { logits: model.forwardStatic(x), executed: new Uint8Array(n * L).fill(1) });
-          x.dispose();
+          ({ logits, executed } = await engine.run(input(from, n), n, { mode, bias: inference.bias }));
         }
-        const probs = tf.tidy(() => tf.softmax(logits)); // [n, K]
-        const p = await probs.data();
-        tf.dispose([logits, probs]);
         for (let i = 0; i < n; i++) {
-          const row = Array.from(p.subarray(i * K, (i + 1) * K));
+          const row = softmax(logits.subarray(i * K, (i + 1) * K));
           const top = row
             .map((probability, k) => ({ class: k, name: ds.classNames[k] ?? String(k), probability }))
             .sort((a, b) => b.probability - a.probability || a.class - b.class)
@@ -177,8 +181,9 @@ export async function predictFiles(modelDir: string, files: string[], opts: Pred
       }
     } finally {
       await pool?.close();
+      await engine.dispose();
     }
-    return { model: modelDir, mode, predictions };
+    return { model: modelDir, mode, engine: engine.device, predictions };
   } finally {
     model.dispose();
   }

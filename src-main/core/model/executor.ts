@@ -29,6 +29,8 @@ export interface DynamicInferOutput {
   logits: tf.Tensor2D; // [B, K]
   /** The layers each sample ran: a KeepMask, [B*L] sample-major. */
   executed: Uint8Array;
+  /** [B*L] sample-major, the run-minus-skip gate margin plus bias that decided (NaN where no gate decided). */
+  margins: Float32Array;
 }
 
 /** Indices where mask is 1, ascending. */
@@ -48,6 +50,7 @@ export async function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: Dyna
   const B = images.shape[0];
   const L = model.depth;
   const executed = new Uint8Array(B * L);
+  const margins = new Float32Array(B * L).fill(NaN);
   if (opts.keep) checkKeepMask(opts.keep, B, L, 'keep mask');
   let x = tf.tidy(() => model.embed(images)); // [B, N, D]
   for (let l = 0; l < L; l++) {
@@ -60,7 +63,10 @@ export async function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: Dyna
       const m = tf.tidy(() => runMargin(model.gate(l, x)).add(opts.bias?.[l] ?? 0));
       const margin = await m.data();
       m.dispose();
-      for (let b = 0; b < B; b++) decide[b] = margin[b] > 0 ? 1 : 0;
+      for (let b = 0; b < B; b++) {
+        decide[b] = margin[b] > 0 ? 1 : 0;
+        margins[keepIndex(b, l, L)] = margin[b];
+      }
     }
     const run = runIndices(decide);
     for (const b of run) executed[keepIndex(b, l, L)] = 1;
@@ -71,5 +77,5 @@ export async function forwardDynamic(model: ViT, images: tf.Tensor4D, opts: Dyna
   }
   const logits = tf.tidy(() => model.classify(x));
   x.dispose();
-  return { logits, executed };
+  return { logits, executed, margins };
 }

@@ -8,6 +8,7 @@ import { initBackend } from '../backend';
 import { inferenceOf, runDynamic } from '../model/inference';
 import { ViT } from '../model/vit';
 import { initParams } from '../model/params';
+import { tfjsEngine } from '../inference/engine';
 import { measureChoice, type PreparedSplit } from '../search/vit-evaluator';
 import { FlatLayout } from './flat-layout';
 import type { ForwardOptions, InferCommand, InferReply, InferThreadData } from './infer-protocol';
@@ -26,6 +27,7 @@ const model = new ViT(data.config, initParams(data.config, 0), data.costs);
 }
 const { imageSize: S, channels: C } = model.config;
 let split: PreparedSplit | null = null;
+const engine = tfjsEngine(model);
 
 async function forward(x: tf.Tensor4D, o: ForwardOptions): Promise<{ logits: tf.Tensor2D; executed: Uint8Array }> {
   if (o.mode === 'dynamic') return runDynamic(model, x, o.inference ?? inferenceOf(model), o.forced);
@@ -55,20 +57,19 @@ async function handle(c: InferCommand): Promise<InferReply> {
     return { id: c.id, done: true, runs, seconds: (performance.now() - t0) / 1000 };
   }
   if (c.cmd === 'split') {
-    split?.dispose();
     const xs = new Float32Array(c.x);
     const labels = new Int32Array(c.labels);
     const per = S * S * C;
     const batches: PreparedSplit['batches'] = [];
     for (let from = 0; from < c.count; from += c.batchSize) {
       const size = Math.min(c.batchSize, c.count - from);
-      batches.push({ x: tf.tensor4d(xs.slice(from * per, (from + size) * per), [size, S, S, C]), labels: labels.slice(from, from + size) });
+      batches.push({ images: xs.slice(from * per, (from + size) * per), size, labels: labels.slice(from, from + size) });
     }
-    split = { batches, count: c.count, dispose: () => batches.forEach((b) => b.x.dispose()) };
+    split = { batches, count: c.count };
     return { id: c.id, done: true };
   }
   if (!split) throw new Error('measure before split');
-  return { id: c.id, done: true, metrics: await measureChoice(model, split, c.choice, c.alpha) };
+  return { id: c.id, done: true, metrics: await measureChoice(engine, split, c.choice, c.alpha) };
 }
 
 port.on('message', (c: InferCommand) => {

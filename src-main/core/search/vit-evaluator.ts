@@ -1,25 +1,22 @@
 /**
- * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor)
- * on a held-out split. The images are normalised and uploaded as tensors once; every genome then runs
- * over the same batches. Results are cached by genome key, because NSGA-II offspring often repeat a
- * parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
+ * The objectives of the ViT search, measured by running the dynamic model (the gather/scatter executor on
+ * tfjs, or the dynamic ONNX graph on onnxruntime: see inference/engine.ts) on a held-out split. The images
+ * are normalised once; every genome then runs over the same batches. Results are cached by genome key,
+ * because NSGA-II offspring often repeat a parent exactly (a bit-flip that undoes a crossover, a mutation of a pruned layer's bias).
  */
-import * as tf from '@tensorflow/tfjs';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { forwardDynamic } from '../model/executor';
+import type { InferenceEngine } from '../inference/engine';
 import type { InferPool } from '../parallel/infer-pool';
-import type { ViT } from '../model/vit';
 import type { BatchEvaluator, Evaluation, Genome } from './types';
 import { throwIfCancelled } from '../util/cancel';
 import type { SearchObjective } from './vit-objective';
 import { decodeGenome, genomeKey, prunedLayersOf, type LayerChoice } from './vit-genome';
 import { keepIndex } from '../model/keep-mask';
 
-/** A split's first `count` images as tensors, ready for repeated evaluation. */
+/** A split's first `count` images, normalised, ready for repeated evaluation. */
 export interface PreparedSplit {
-  batches: { x: tf.Tensor4D; labels: Int32Array }[]; // x: [b, H, W, C] normalised
+  batches: { images: Float32Array; size: number; labels: Int32Array }[]; // images: [size, H, W, C]
   count: number;
-  dispose(): void;
 }
 
 export function prepareSplit(set: ImageSet, info: DatasetInfo, count: number, batchSize: number): PreparedSplit {
@@ -28,10 +25,9 @@ export function prepareSplit(set: ImageSet, info: DatasetInfo, count: number, ba
   for (let from = 0; from < n; from += batchSize) {
     const size = Math.min(batchSize, n - from);
     const idx = Int32Array.from({ length: size }, (_, i) => from + i);
-    const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
-    batches.push({ x, labels: set.labels.slice(from, from + size) });
+    batches.push({ images: normalizeBatch(set, info, idx), size, labels: set.labels.slice(from, from + size) });
   }
-  return { batches, count: n, dispose: () => batches.forEach((b) => b.x.dispose()) };
+  return { batches, count: n };
 }
 
 /** What one genome scores on the prepared split. */
@@ -48,23 +44,23 @@ export interface GenomeMetrics {
 }
 
 /** Runs the dynamic model with one layer choice over every batch. */
-export async function measureChoice(model: ViT, split: PreparedSplit, choice: LayerChoice, alpha: number): Promise<GenomeMetrics> {
-  const L = model.depth;
-  const costs = model.costs;
+export async function measureChoice(engine: InferenceEngine, split: PreparedSplit, choice: LayerChoice, alpha: number): Promise<GenomeMetrics> {
+  const L = engine.depth;
+  const costs = engine.costs;
   const totalCost = costs.reduce((a, b) => a + b, 0);
   let correct = 0;
   let costSum = 0; // sum over images of the executed cost fraction
   let layerSum = 0;
   let ms = 0;
-  for (const { x, labels } of split.batches) {
+  const K = engine.numClasses;
+  for (const { images, size, labels } of split.batches) {
     const t = performance.now();
-    const { logits, executed } = await forwardDynamic(model, x, { bias: choice.bias, pruned: choice.pruned });
-    const predicted = logits.argMax(1); // [b]
-    const pred = await predicted.data();
+    const { logits, executed } = await engine.run(images, size, { mode: 'dynamic', bias: choice.bias, pruned: choice.pruned });
     ms += performance.now() - t;
-    tf.dispose([logits, predicted]);
     for (let i = 0; i < labels.length; i++) {
-      if (pred[i] === labels[i]) correct++;
+      let best = 0;
+      for (let k = 1; k < K; k++) if (logits[i * K + k] > logits[i * K + best]) best = k;
+      if (best === labels[i]) correct++;
       let c = 0;
       for (let l = 0; l < L; l++) {
         if (executed[keepIndex(i, l, L)]) {
@@ -134,20 +130,21 @@ export function objectiveVector(m: GenomeMetrics, opts: Pick<GenomeEvaluatorOpti
   return opts.latency ? [first, m.executedCost, m.latencyMs] : [first, m.executedCost];
 }
 
-export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: GenomeEvaluatorOptions): GenomeEvaluator {
+export function createGenomeEvaluator(engine: InferenceEngine, split: PreparedSplit, opts: GenomeEvaluatorOptions): GenomeEvaluator {
   const cache = new Map<string, EvaluatedGenome>();
   const records: EvaluatedGenome[] = [];
   let asked = 0;
   let calls = 0;
 
   if (opts.pool && opts.latency) throw new Error('search: the latency objective is measured in one thread; use 1 worker');
+  if (opts.pool && engine.name !== 'tfjs') throw new Error(`search: worker threads run the tfjs engine; ${engine.name} uses its own threads`);
   const measure = async (g: Genome, gen: number, measured?: GenomeMetrics): Promise<EvaluatedGenome> => {
     asked++;
     const key = genomeKey(g);
     const known = cache.get(key);
     if (known) return known;
     const choice = decodeGenome(g);
-    const metrics = measured ?? (await measureChoice(model, split, choice, opts.alpha));
+    const metrics = measured ?? (await measureChoice(engine, split, choice, opts.alpha));
     const rec: EvaluatedGenome = {
       ...metrics,
       id: records.length,
@@ -183,12 +180,9 @@ export function createGenomeEvaluator(model: ViT, split: PreparedSplit, opts: Ge
         ),
       );
       if (signal?.aborted) throw new Error('cancelled');
-      const out: Evaluation[] = [];
-      for (const g of genomes) {
-        const rec = await measure(g, generation, measured.get(genomeKey(g)));
-        out.push({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 });
-      }
-      return out;
+      const recs: EvaluatedGenome[] = [];
+      for (const g of genomes) recs.push(await measure(g, generation, measured.get(genomeKey(g))));
+      return recs.map((rec) => ({ objectives: rec.objectives.slice(), constraintViolation: rec.feasible ? 0 : 1 }));
     }
     for (let k = 0; k < genomes.length; k++) {
       throwIfCancelled(signal);

@@ -32,8 +32,9 @@ import { checkValidationSplit, loadDatasetForModel, normalizeBatch, type Dataset
 import { inferenceOf } from '../model/inference';
 import { datasetFor, loadModel, type ModelMeta } from '../model/io';
 import type { ViT } from '../model/vit';
+import { openEngine, type EngineDevice, type EngineName } from '../inference/open';
 import { InferPool } from '../parallel/infer-pool';
-import { evaluate, type EvalResult } from '../train/evaluate';
+import { evaluateOn, type EvalResult } from '../train/evaluate';
 import { hypervolume } from './hypervolume';
 import { highTradeoffPoints, kneePoint } from './knee';
 import { nonDominatedSort } from './non-dominated-sort';
@@ -72,6 +73,10 @@ export interface VitSearchOptions {
   seed?: number;
   /** Images per forward pass. Default 256. */
   batchSize?: number;
+  /** Inference engine that runs every genome and the test phase: 'tfjs' (default) or 'ort' (onnxruntime). */
+  engine?: EngineName;
+  /** onnxruntime intra-op threads; default the machine's cores. */
+  threads?: number;
   /** Workspace run id the result belongs to, if any. */
   run?: string | null;
 }
@@ -177,6 +182,8 @@ export interface VitSearchResult {
   backend: string | null;
   /** webgpu: the GPU adapter the search ran on. */
   adapter: AdapterInfo | null;
+  /** The engine that ran the genomes and the test phase, its device and threads. */
+  engine: EngineDevice;
   hardware: { cpuModel: string; cpuCores: number; platform: string; arch: string; nodeVersion: string };
   /** Engine requests (cache hits included), distinct genomes run, and cache hits. */
   evaluations: number;
@@ -256,7 +263,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
   const progress = hooks.onProgress ?? (() => {});
 
   const { model, meta } = await loadModel(modelDir);
-  let split: PreparedSplit | null = null;
+  let engine: Awaited<ReturnType<typeof openEngine>> | null = null;
   let pool: InferPool | null = null;
   try {
     if (meta.sourceLayers) {
@@ -282,8 +289,10 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
 
     const L = model.depth;
     const totalCost = model.costs.reduce((a, b) => a + b, 0);
-    split = prepareSplit(data.val, data.info, valImages, batchSize);
-    if ((hooks.workers ?? 1) > 1 && !latency) {
+    engine = await openEngine(opts.engine ?? 'tfjs', model, { ...meta, gateBias: undefined }, modelDir, { threads: opts.threads });
+    const split: PreparedSplit = prepareSplit(data.val, data.info, valImages, batchSize);
+    // Worker threads are tfjs's way to use more cores; onnxruntime uses its own intra-op threads.
+    if ((hooks.workers ?? 1) > 1 && !latency && engine.name === 'tfjs') {
       pool = await InferPool.start(model, hooks.workers!);
       const idx = Int32Array.from({ length: valImages }, (_, i) => i);
       await pool.setSplit(normalizeBatch(data.val, data.info, idx), data.val.labels.slice(0, valImages), valImages, batchSize);
@@ -292,7 +301,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     // Progress share of the search phase: its images against the test phase's (front size guessed as pop/2).
     const testWork = (Math.ceil(pop / 2) + 2) * testImages;
     const searchShare = (plannedRequests * valImages) / (plannedRequests * valImages + testWork);
-    const evaluator = createGenomeEvaluator(model, split, {
+    const evaluator = createGenomeEvaluator(engine, split, {
       alpha,
       objective,
       latency,
@@ -335,8 +344,6 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     });
     if (run.aborted) throw new CancelledError();
     const searchSeconds = (performance.now() - tSearch) / 1000;
-    split.dispose();
-    split = null;
 
     // Test phase: baseline, static, then every front point, each with evaluate() on the same test images.
     const tTest = performance.now();
@@ -345,15 +352,15 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     );
     const testRuns = chosen.length + 2;
     let testDone = 0;
-    const onTest = async (label: string, o: Parameters<typeof evaluate>[3]): Promise<EvalResult> => {
-      const r = await evaluate(model, data.test, data.info, {
+    const onTest = async (label: string, o: Parameters<typeof evaluateOn>[3]): Promise<EvalResult> => {
+      const r = await evaluateOn(engine!, data.test, data.info, {
         ...o,
         batchSize,
         limit: testImages,
         signal: hooks.signal,
         pool: pool ?? undefined,
         onProgress: (d, t) => progress(searchShare + (1 - searchShare) * ((testDone + d / t) / testRuns), `test: ${label}`),
-      });
+      }, model);
       testDone++;
       return r;
     };
@@ -442,6 +449,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
       biasRange,
       batchSize,
       backend: backendInfo()?.name ?? null, adapter: backendInfo()?.adapter ?? null,
+      engine: engine.device,
       hardware: hardwareSummary(),
       evaluations: run.evaluated.length,
       uniqueEvaluations: unique,
@@ -455,7 +463,7 @@ export async function runSearch(opts: VitSearchOptions, hooks: VitSearchHooks = 
     };
   } finally {
     await pool?.close();
-    split?.dispose();
+    await engine?.dispose();
     model.dispose();
   }
 }

@@ -2,10 +2,10 @@
  * Accuracy and skipping statistics of a model on one split: the numbers `skipvit eval` prints and the
  * studio's Skips view draws.
  */
-import * as tf from '@tensorflow/tfjs';
 import { checkDevice } from '../backend';
 import { normalizeBatch, type DatasetInfo, type ImageSet } from '../data';
-import { inferenceOf, loadForInference, runDynamic, type Inference } from '../model/inference';
+import { tfjsEngine, type InferenceEngine } from '../inference/engine';
+import { inferenceOf, loadForInference, type Inference } from '../model/inference';
 import type { ViT } from '../model/vit';
 import type { EvalStats } from '../results';
 import { InferPool } from '../parallel/infer-pool';
@@ -38,9 +38,18 @@ export interface EvalOptions {
 /** What evaluate() measures (core/results.ts), with each image's executed layers when asked. */
 export type EvalResult = EvalStats & { perSample?: { executed: Uint8Array; predictions: Int32Array; labels: Int32Array } };
 
+/** Evaluation on the studio's tfjs engine (in worker threads with `workers` > 1). */
 export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opts: EvalOptions): Promise<EvalResult> {
-  const L = model.depth;
-  const K = model.config.numClasses;
+  return evaluateOn(tfjsEngine(model), set, info, { inference: inferenceOf(model), ...opts }, model);
+}
+
+/**
+ * Evaluation on any inference engine (tfjs or onnxruntime). Worker threads (`workers`, `pool`) are tfjs's
+ * way to use more cores and need the model; onnxruntime uses its own intra-op threads.
+ */
+export async function evaluateOn(engine: InferenceEngine, set: ImageSet, info: DatasetInfo, opts: EvalOptions, model?: ViT): Promise<EvalResult> {
+  const L = engine.depth;
+  const K = engine.numClasses;
   const n = Math.min(set.count, opts.limit ?? set.count);
   const bs = opts.batchSize ?? 256;
   if (n === 0)
@@ -58,8 +67,8 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const classRuns = Array.from({ length: K }, () => new Array(L).fill(0));
   const classCount = new Array(K).fill(0);
   const classCorrect = new Array(K).fill(0);
-  const inference = opts.inference ?? inferenceOf(model);
-  const totalCost = inference.totalCost;
+  const inference = opts.inference;
+  const totalCost = inference?.totalCost ?? engine.costs.reduce((a, b) => a + b, 0);
   const keep = opts.keepPerSample
     ? { executed: new Uint8Array(n * L), predictions: new Int32Array(n), labels: new Int32Array(n) }
     : undefined;
@@ -67,7 +76,10 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
   const batchAt = (b: number) => ({ from: b * bs, size: Math.min(bs, n - b * bs) });
   const workers = opts.workers ?? 1;
   // More than one worker: batches spread over model copies in threads, results taken in batch order.
-  const own = !opts.pool && workers > 1 && batches > 1 ? await InferPool.start(model, Math.min(workers, batches)) : null;
+  if ((workers > 1 || opts.pool) && (!model || engine.name !== 'tfjs')) {
+    throw new Error(`worker threads run the tfjs engine; ${engine.name} uses its own threads (set those instead)`);
+  }
+  const own = !opts.pool && workers > 1 && batches > 1 ? await InferPool.start(model!, Math.min(workers, batches)) : null;
   const pool = opts.pool ?? own;
   const inFlight = new Map<number, Promise<{ pred: ArrayLike<number>; executed: Uint8Array }>>();
   const submit = (b: number) => {
@@ -79,7 +91,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
     );
     const forced = opts.decisions?.slice(from * L, (from + size) * L);
     const out = pool!
-      .forward(x, size, { mode: opts.mode, inference, ...(forced ? { forced } : {}) })
+      .forward(x, size, { mode: opts.mode, inference: inference ?? inferenceOf(model!), ...(forced ? { forced } : {}) })
       .then(({ logits, executed }) => ({ pred: argMaxRows(logits, K), executed }));
     out.catch(() => undefined); // awaited in order below; a cancel may leave some unawaited
     inFlight.set(b, out);
@@ -96,19 +108,13 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
         inFlight.delete(b);
       } else {
         const idx = Int32Array.from({ length: size }, (_, i) => from + i);
-        const x = tf.tensor4d(normalizeBatch(set, info, idx), [size, set.height, set.width, set.channels]);
-        let logits: tf.Tensor2D;
-        if (opts.mode === 'dynamic') {
-          // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
-          const forced = opts.decisions?.subarray(from * L, (from + size) * L);
-          ({ logits, executed } = await runDynamic(model, x, inference, forced));
-        } else {
-          logits = model.forwardStatic(x);
-          executed = new Uint8Array(size * L).fill(1);
-        }
-        const predT = logits.argMax(1);
-        pred = (await predT.data()) as Int32Array;
-        tf.dispose([x, logits, predT]);
+        // Forced decisions (a control policy) replace the gates; none: the model's own greedy gates.
+        const forced = opts.decisions?.subarray(from * L, (from + size) * L);
+        const out = await engine.run(normalizeBatch(set, info, idx), size, {
+          mode: opts.mode, bias: inference?.bias, pruned: inference?.pruned, ...(forced ? { forced } : {}),
+        });
+        executed = out.executed;
+        pred = argMaxRows(out.logits, K);
       }
       for (let i = 0; i < size; i++) {
         const y = set.labels[from + i];
@@ -122,7 +128,7 @@ export async function evaluate(model: ViT, set: ImageSet, info: DatasetInfo, opt
         for (let l = 0; l < L; l++) {
           if (executed[keepIndex(i, l, L)]) {
             k++;
-            c += model.costs[l];
+            c += engine.costs[l];
             layerRuns[l]++;
             classRuns[y][l]++;
           }
