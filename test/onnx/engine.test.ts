@@ -17,7 +17,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skipvit-onnx-bad-'));
   const { model } = await loadModel(DEMO_STATIC);
-  good = onnxBytes(model, { graph: 'static' });
+  good = await onnxBytes(model, { graph: 'static' });
   model.dispose();
 });
 

@@ -20,7 +20,7 @@ import { pruneModel } from '../export/prune';
 import { writeFileAtomic } from '../util/atomic';
 import { DataType, GraphBuilder, onnx, valueInfo } from './graph-builder';
 import { IO, metadataProps, ONNX_FORMAT, ONNX_FORMAT_VERSION, type OnnxMeta } from './metadata';
-import { VitNodes } from './vit-nodes';
+import { readWeights, VitNodes } from './vit-nodes';
 
 export const OPSET = 17;
 /** IR version 8 (ONNX 1.10-1.12), the newest the bundled onnx.proto describes; opset 17 needs IR >= 8. */
@@ -45,7 +45,7 @@ function checkLength(what: string, v: unknown[] | undefined, L: number): void {
 }
 
 /** The ONNX model's bytes. The source model is left unchanged. */
-export function onnxBytes(source: ViT, opts: OnnxExportOptions): Uint8Array {
+export async function onnxBytes(source: ViT, opts: OnnxExportOptions): Promise<Uint8Array> {
   const L0 = source.depth;
   checkLength('pruned', opts.pruned, L0);
   checkLength('gateBias', opts.gateBias, L0);
@@ -56,17 +56,17 @@ export function onnxBytes(source: ViT, opts: OnnxExportOptions): Uint8Array {
   try {
     const origin = opts.sourceLayers ?? source.costs.map((_, l) => l);
     const gateBias = kept.map((l) => opts.gateBias?.[l] ?? 0);
-    return encode(model, opts, kept.map((l) => origin[l]), gateBias);
+    return encode(model, await readWeights(model), opts, kept.map((l) => origin[l]), gateBias);
   } finally {
     if (pruning) model.dispose();
   }
 }
 
-function encode(model: ViT, opts: OnnxExportOptions, sourceLayers: number[], gateBias: number[]): Uint8Array {
+function encode(model: ViT, weights: Map<string, Float32Array>, opts: OnnxExportOptions, sourceLayers: number[], gateBias: number[]): Uint8Array {
   const c = model.config;
   const L = model.depth;
   const g = new GraphBuilder();
-  const nodes = new VitNodes(g, model);
+  const nodes = new VitNodes(g, model, weights);
   const images = g.reserve(IO.images);
   const inputs = [valueInfo(images, DataType.FLOAT, ['batch', c.imageSize, c.imageSize, c.channels])];
   const outputs = [valueInfo(IO.logits, DataType.FLOAT, ['batch', c.numClasses])];
@@ -139,5 +139,5 @@ function encode(model: ViT, opts: OnnxExportOptions, sourceLayers: number[], gat
 
 /** Writes the ONNX file atomically (a crash leaves the old file or the new one). */
 export async function writeOnnx(file: string, model: ViT, opts: OnnxExportOptions): Promise<void> {
-  await writeFileAtomic(file, onnxBytes(model, opts));
+  await writeFileAtomic(file, await onnxBytes(model, opts));
 }

@@ -47,9 +47,9 @@ function engineOver(sessions: { static?: OrtModel; dynamic?: OrtModel }, where: 
 export async function ortEngineForModel(model: ViT, meta: ModelMeta, where: string, opts: OrtEngineOptions = {}): Promise<InferenceEngine> {
   const base = { gateBias: meta.gateBias, sourceLayers: meta.sourceLayers, dataset: meta.dataset ?? null };
   const sessions: { static?: OrtModel; dynamic?: OrtModel } = {};
-  sessions.static = await OrtModel.fromBytes(onnxBytes(model, { ...base, graph: 'static' }), `${where} (static graph)`, opts);
+  sessions.static = await OrtModel.fromBytes(await onnxBytes(model, { ...base, graph: 'static' }), `${where} (static graph)`, opts);
   if (meta.kind === 'dynamic') {
-    sessions.dynamic = await OrtModel.fromBytes(onnxBytes(model, { ...base, graph: 'dynamic' }), `${where} (dynamic graph)`, opts);
+    sessions.dynamic = await OrtModel.fromBytes(await onnxBytes(model, { ...base, graph: 'dynamic' }), `${where} (dynamic graph)`, opts);
   }
   return engineOver(sessions, where);
 }

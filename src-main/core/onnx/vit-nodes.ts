@@ -13,16 +13,26 @@ import { float, type GraphBuilder } from './graph-builder';
 const LN_EPS = 1e-6;
 const GELU_C = Math.sqrt(2 / Math.PI);
 
+/** Every parameter's values, read asynchronously (a GPU backend such as webgpu has no synchronous read in Node). */
+export async function readWeights(model: ViT): Promise<Map<string, Float32Array>> {
+  const entries = await Promise.all([...model.variables()].map(async ([name, v]) => [name, (await v.data()) as Float32Array] as const));
+  return new Map(entries);
+}
+
 export class VitNodes {
   private readonly params: Map<string, tf.Variable>;
+  /** Every parameter's values, read from the device beforehand (readWeights): no synchronous reads here. */
+  private readonly weights: Map<string, Float32Array>;
   /** Parameters already written as initialisers (only those a node reads are written). */
   private readonly written = new Set<string>();
 
   constructor(
     private readonly g: GraphBuilder,
     private readonly model: ViT,
+    weights: Map<string, Float32Array>,
   ) {
     this.params = model.variables();
+    this.weights = weights;
   }
 
   private get config(): ViTConfig {
@@ -33,8 +43,9 @@ export class VitNodes {
   private w(name: string): string {
     if (this.written.has(name)) return name;
     const v = this.params.get(name);
-    if (!v) throw new Error(`ONNX export: the model has no parameter "${name}"`);
-    this.g.floats(name, v.dataSync() as Float32Array, v.shape);
+    const values = this.weights.get(name);
+    if (!v || !values) throw new Error(`ONNX export: the model has no parameter "${name}"`);
+    this.g.floats(name, values, v.shape);
     this.written.add(name);
     return name;
   }
