@@ -82,41 +82,35 @@ describe('data-parallel training', () => {
     for (const m of [a.model, b.model, sa, sb]) m.dispose();
   });
 
-  it('agent: 2 workers give the losses of 1 worker at each of 10 steps (the same per-sample actions) and the same final weights', async () => {
-    const root = await tempDir('skipvit-dp-agent-');
-    const from = await saveTemp(identityBlocksModel());
-    // 320 images at batch 32: 10 steps; the baseline advantage's std spans both shards.
-    const agentData = syntheticDataset(320, (i) => i % 2);
-    const opts = (out: string) => ({ data: agentData, from, out, epochs: 1, batchSize: 32, alpha: 0.5, seed: 11 });
+  /** The agent run with 1 and with 2 workers: the same loss at each step, identical replicas, the same final weights. */
+  async function expectAgentWorkersAgree(prefix: string, opts: (out: string) => Parameters<typeof trainAgent>[0], steps: number): Promise<void> {
+    const root = await tempDir(prefix);
     const one = traced();
     const a = await trainAgent(opts(path.join(root, 'one')), one.hooks);
     const two = traced({ workers: 2 });
     const b = await trainAgent(opts(path.join(root, 'two')), two.hooks);
-    expect(two.trace.losses).toHaveLength(10);
+    expect(two.trace.losses).toHaveLength(steps);
     two.trace.losses.forEach((l, i) => expect(Math.abs(l - one.trace.losses[i])).toBeLessThan(1e-4));
-    expectReplicasEqual(two.trace, 10, 2);
+    expectReplicasEqual(two.trace, steps, 2);
     expect(maxWeightDiff(a.model, b.model)).toBeLessThan(1e-4);
     a.model.dispose();
     b.model.dispose();
+  }
+
+  it('agent: 2 workers give the losses of 1 worker at each of 10 steps (the same per-sample actions) and the same final weights', async () => {
+    const from = await saveTemp(identityBlocksModel());
+    // 320 images at batch 32: 10 steps; the baseline advantage's std spans both shards.
+    const agentData = syntheticDataset(320, (i) => i % 2);
+    await expectAgentWorkersAgree('skipvit-dp-agent-', (out) => ({ data: agentData, from, out, epochs: 1, batchSize: 32, alpha: 0.5, seed: 11 }), 10);
   });
 
   it('agent variations (curriculum, distillation, consolidation) give the same losses with 2 workers as with 1', async () => {
-    const root = await tempDir('skipvit-dp-agent-var-');
     const from = await saveTemp(identityBlocksModel());
     // 160 images at batch 32: 5 agent steps under the curriculum, then 5 consolidation steps (gates frozen).
     const opts = (out: string) => ({
       data, from, out, epochs: 1, batchSize: 32, alpha: 0.5, seed: 13, curriculumEpochs: 1, consolidationEpochs: 1, distill: { weight: 0.5 },
     });
-    const one = traced();
-    const a = await trainAgent(opts(path.join(root, 'one')), one.hooks);
-    const two = traced({ workers: 2 });
-    const b = await trainAgent(opts(path.join(root, 'two')), two.hooks);
-    expect(two.trace.losses).toHaveLength(10);
-    two.trace.losses.forEach((l, i) => expect(Math.abs(l - one.trace.losses[i])).toBeLessThan(1e-4));
-    expectReplicasEqual(two.trace, 10, 2);
-    expect(maxWeightDiff(a.model, b.model)).toBeLessThan(1e-4);
-    a.model.dispose();
-    b.model.dispose();
+    await expectAgentWorkersAgree('skipvit-dp-agent-var-', opts, 10);
   });
 
   it('resume of a 2-worker run from a checkpoint equals the uninterrupted 2-worker run', async () => {
