@@ -27,3 +27,10 @@ export function engineChoice(flags: FlagValues): EngineChoice {
   if (e === 'tfjs' || e === 'ort') return { engine: e, backend: String(flags.backend), threads };
   throw new UsageError(`--engine must be tfjs, wasm or ort, got "${e}"`);
 }
+
+/** The engine part of a job's params (eval, search): engine, onnxruntime threads, tfjs backend and GPU adapter. */
+export function engineParams(flags: FlagValues): { engine: EngineName; threads?: number; backend: 'auto'; adapter: 'hardware' } {
+  const choice = engineChoice(flags);
+  // The job params' schema checks the backend and adapter names; the casts only satisfy the input type.
+  return { engine: choice.engine, threads: choice.threads, backend: choice.backend as 'auto', adapter: flags.adapter as 'hardware' };
+}

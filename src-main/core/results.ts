@@ -139,8 +139,8 @@ export const BenchResultSchema = z.looseObject({
   batches: z.array(BenchBatchSchema),
   /** How it was measured, in words. */
   protocol: z.string().optional(),
-  /** `backends` given: each engine's whole result, in order (this object's own figures are the first's). */
-  engines: z.array(z.record(z.string(), z.unknown())).optional(),
+  /** `backends` given: each tfjs backend's whole result, in order (this object's own figures are the first's). */
+  backends: z.array(z.record(z.string(), z.unknown())).optional(),
 });
 export type BenchResult = z.infer<typeof BenchResultSchema>;
 

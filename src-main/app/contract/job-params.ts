@@ -169,7 +169,7 @@ export const BenchParams = z.strictObject({
   seed,
   backend,
   adapter,
-  /** Compare engines: the same benchmark on each of these backends in turn; the result lists them in `engines`. */
+  /** Compare engines: the same benchmark on each of these backends in turn; the result lists them in `backends`. */
   backends: z.array(z.enum(BACKEND_CHOICES)).min(1).max(5).optional(),
   /** More than 1 (with a model): the throughput mode, that many streams at once. */
   workers,

@@ -186,13 +186,13 @@ const bench = defineKind({
       await backend(p.backend, p.adapter);
       return benchOnce(p, ctx);
     }
-    // Engines side by side: one process, the same benchmark on each backend in turn (the first's figures on top).
-    const engines: Record<string, unknown>[] = [];
+    // Backends side by side: one process, the same benchmark on each backend in turn (the first's figures on top).
+    const backends: Record<string, unknown>[] = [];
     for (const name of p.backends) {
       await backend(name, p.adapter);
-      engines.push(await benchOnce(p, ctx));
+      backends.push(await benchOnce(p, ctx));
     }
-    return parseResult(BenchResultSchema, { ...engines[0], engines }, 'benchmark');
+    return parseResult(BenchResultSchema, { ...backends[0], backends }, 'benchmark');
   },
 });
 

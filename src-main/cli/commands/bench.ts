@@ -50,7 +50,7 @@ export const command = defineJobCommand({
     dataset: { type: 'string', help: 'dataset for --model (default: the one the model was trained on)' },
     split: { type: 'string', help: 'split to run on: test or val', default: 'test' },
     batch: { type: 'list', help: 'batch sizes', default: '1,8,32,128,256' },
-    backends: { type: 'string', help: 'compare engines: the same benchmark on each, e.g. wasm,webgpu (the result lists them in engines)' },
+    backends: { type: 'string', help: 'compare engines: the same benchmark on each, e.g. wasm,webgpu (the result lists each in backends)' },
     seconds: { type: 'number', help: 'timed seconds per batch size', default: 3 },
     images: { type: 'number', help: 'images per batch size to run (--model), at most the split', default: 1024 },
     seed: { type: 'number', help: 'seed', default: 0 },
@@ -86,11 +86,22 @@ export const command = defineJobCommand({
     if (typeof flags.out === 'string') await fs.writeFile(flags.out, JSON.stringify(result, null, 2) + '\n');
   },
   summary: (r) =>
-    r.kind === 'engines'
+    Array.isArray(r.backends)
+      ? (r.backends as Record<string, unknown>[]).map(renderOne).join('\n\n')
+      : renderOne(r),
+});
+
+function renderOne(r: Record<string, unknown>): string {
+  const adapter = (r.backendInfo as { adapter?: { description: string; kind: string } } | null | undefined)?.adapter;
+  return (adapter ? `adapter ${adapter.description} (${adapter.kind})\n` : '') + renderKind(r);
+}
+
+function renderKind(r: Record<string, unknown>): string {
+  return r.kind === 'engines'
       ? renderEngineBench(r as unknown as EngineBenchResult)
       : r.kind === 'executor'
       ? renderExecutorBench(r as unknown as ExecutorBenchResult)
       : r.kind === 'throughput'
         ? renderThroughputBench(r as unknown as ThroughputBenchResult)
-        : renderModelBench(r as unknown as ModelBenchResult),
-});
+        : renderModelBench(r as unknown as ModelBenchResult);
+}

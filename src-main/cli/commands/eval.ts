@@ -4,7 +4,7 @@
  */
 import { oneOf, parseArgs, requireString } from '../args';
 import { COMMON_FLAGS } from '../command';
-import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
+import { ENGINE_FLAGS, engineParams } from '../engine-flags';
 import { defineJobCommand, type JobCommand } from '../job-command';
 import { table } from '../output';
 import { WORKERS_FLAG } from '../workers';
@@ -42,7 +42,6 @@ const job = defineJobCommand({
   usage: 'skipvit eval --model DIR|ID|FILE.onnx [--dataset D] [--split test|val] [--static] [--engine tfjs|wasm|ort] [--allow-incomplete] [--workspace W]',
   flags: FLAGS,
   params: (flags, refs) => {
-    const choice = engineChoice(flags);
     return {
       model: refs.model(requireString(flags, 'model'), 'model'),
       dataset: flags.dataset as string | undefined,
@@ -52,10 +51,7 @@ const job = defineJobCommand({
       batchSize: Number(flags['batch-size']),
       gallery: Boolean(flags.gallery),
       allowIncomplete: Boolean(flags['allow-incomplete']),
-      engine: choice.engine,
-      threads: choice.threads,
-      backend: choice.backend as 'auto',
-      adapter: flags.adapter as 'hardware',
+      ...engineParams(flags),
       workers: flags.workers === undefined ? undefined : Number(flags.workers),
     };
   },

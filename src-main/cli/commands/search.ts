@@ -10,7 +10,7 @@ import type { VitSearchResult } from '../../core/search/vit-search';
 import { writeFileAtomic } from '../../core/util/atomic';
 import { oneOf, requireString } from '../args';
 import { defineJobCommand } from '../job-command';
-import { ENGINE_FLAGS, engineChoice } from '../engine-flags';
+import { ENGINE_FLAGS, engineParams } from '../engine-flags';
 import { WORKERS_FLAG } from '../workers';
 import { table } from '../output';
 
@@ -57,7 +57,6 @@ export const command = defineJobCommand({
     out: { type: 'string', help: 'also write the result JSON to this file' },
   },
   params: (flags, refs) => {
-    const choice = engineChoice(flags);
     return {
       model: refs.model(requireString(flags, 'model'), 'model'),
       dataset: flags.dataset as string | undefined,
@@ -71,10 +70,7 @@ export const command = defineJobCommand({
       biasRange: Number(flags['bias-range']),
       seed: Number(flags.seed),
       batchSize: Number(flags['batch-size']),
-      engine: choice.engine,
-      threads: choice.threads,
-      backend: choice.backend as 'auto',
-      adapter: flags.adapter as 'hardware',
+      ...engineParams(flags),
       workers: flags.workers === undefined ? undefined : Number(flags.workers),
     };
   },
