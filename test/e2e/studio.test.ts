@@ -253,7 +253,7 @@ describe('studio in Chromium against skipvit serve', () => {
     await point.click();
     await page.getByRole('heading', { name: new RegExp(`^Point ${index}\\b`) }).waitFor();
     await page.getByText('Pruned layers').first().waitFor();
-    await page.getByRole('button', { name: `Export point ${index}` }).click();
+    await page.getByRole('button', { name: `Export point ${index}`, exact: true }).click();
     const out = page.getByTestId('export-out');
     await out.waitFor({ timeout: 240_000 });
     const folder = (await out.textContent())!;
@@ -261,6 +261,13 @@ describe('studio in Chromium against skipvit serve', () => {
     expect(fs.existsSync(path.join(folder, 'model.json')), `${folder}/model.json`).toBe(true);
     const config = JSON.parse(fs.readFileSync(path.join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
     expect(config).toHaveProperty('schemaVersion');
+    // The same point as one ONNX file (the export job checks it in onnxruntime against tfjs).
+    await page.getByRole('button', { name: `Export point ${index} as ONNX` }).click();
+    const onnx = page.getByTestId('export-onnx');
+    await onnx.waitFor({ timeout: 240_000 });
+    const file = (await onnx.textContent())!;
+    expect(file).toMatch(/model\.onnx$/);
+    expect(fs.existsSync(file), file).toBe(true);
     await checkView('search');
   });
 
