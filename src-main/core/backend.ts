@@ -9,7 +9,8 @@
  * GPU adapter when there is one, and why each faster backend was not used, so a number is never read
  * without knowing what produced it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,18 +133,42 @@ export function checkDevice(): void {
 /** The adapter kind the registered 'webgpu' backend was made for, and its adapter. */
 let webgpuRegistered: { kind: AdapterKind; adapter: AdapterInfo } | null = null;
 
+function noAdapter(kind: AdapterKind): string {
+  return kind === 'software'
+    ? 'no software WebGPU adapter (on Linux: a SwiftShader Vulkan driver, e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)'
+    : 'no WebGPU adapter: no GPU with a Vulkan, Metal or D3D12 driver was found';
+}
+
+/**
+ * Linux, in Node: whether any Vulkan driver is installed (an ICD manifest where the Vulkan loader looks). Without
+ * one, Dawn finds no adapter anyway but prints the loader's failures to stderr, which every CLI command and job
+ * would show; so it is not started at all.
+ */
+function vulkanDriverPresent(): boolean {
+  const listed = process.env.VK_DRIVER_FILES ?? process.env.VK_ICD_FILENAMES;
+  if (listed) return listed.split(':').some((f) => f !== '' && existsSync(f));
+  const dataDirs = (process.env.XDG_DATA_DIRS || '/usr/local/share:/usr/share').split(':');
+  const configDirs = (process.env.XDG_CONFIG_DIRS || '/etc/xdg').split(':');
+  const dirs = [...configDirs, '/etc', ...dataDirs, path.join(os.homedir(), '.local/share')].map((d) => path.join(d, 'vulkan', 'icd.d'));
+  return dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function tryWebgpu(kind: AdapterKind): Promise<string | AdapterInfo> {
   if (webgpuRegistered?.kind === kind) {
     return (await tf.setBackend('webgpu')) ? webgpuRegistered.adapter : 'the webgpu backend did not initialise';
   }
+  const inNode = typeof window === 'undefined' && !(globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (inNode && process.platform === 'linux' && !vulkanDriverPresent()) return `${noAdapter(kind)} (no Vulkan driver is installed)`;
   const gpu = await gpuEntry();
   if (typeof gpu === 'string') return gpu;
   const adapter = await gpu.requestAdapter(kind === 'software' ? { forceFallbackAdapter: true } : { powerPreference: 'high-performance' });
-  if (!adapter) {
-    return kind === 'software'
-      ? 'no software WebGPU adapter (on Linux: a SwiftShader Vulkan driver, e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)'
-      : 'no WebGPU adapter: no GPU with a Vulkan, Metal or D3D12 driver was found';
-  }
+  if (!adapter) return noAdapter(kind);
   const info = describeAdapter(adapter.info);
   if (info.kind !== kind) {
     return kind === 'hardware'
