@@ -20,7 +20,7 @@ const nodeStubs: Plugin = {
     b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'node-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'node-stub' }, () => ({
       contents:
-        'export const existsSync = () => false; export const createRequire = () => { throw new Error("no require in a page"); };' +
+        'export const existsSync = () => false; export const readdirSync = () => []; export const createRequire = () => { throw new Error("no require in a page"); };' +
         'export const fileURLToPath = (u) => String(u); const path = { join: (...p) => p.join("/"), dirname: (p) => p, sep: "/" }; export default path;',
       loader: 'js',
     }));
@@ -57,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
+  if (server) await new Promise((r) => server.close(r)); // absent when the page's build failed
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
