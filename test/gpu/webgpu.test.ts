@@ -10,8 +10,7 @@ import { initBackend } from '../../src-main/core/backend';
 import { defaultMeta, forwardDynamic, loadModel, saveModel, ViT } from '../../src-main/core/model';
 import { namedGrads } from '../../src-main/core/train/named-grads';
 import { smoothedCrossEntropy, trainAgent, trainStatic } from '../../src-main/core/train';
-import { Rng } from '../../src-main/core/util/rng';
-import { randomImages, smallConfig } from '../model/helpers';
+import { randomImages, randomKeepMask, smallConfig } from '../model/helpers';
 import { saveTemp, syntheticDataset, tempDir, TINY } from '../train/synthetic';
 import { useSwiftShader } from './swiftshader';
 
@@ -79,10 +78,7 @@ describe('webgpu (Dawn + SwiftShader) against wasm on the same weights and input
     const { model: m } = await loadModel(dir);
     const L = m.depth;
     const x = randomImages(B, m.config, 7);
-    const rng = new Rng(42);
-    const keep = new Uint8Array(B * L).map(() => (rng.next() < 0.5 ? 1 : 0));
-    keep.fill(1, 0, L); // one sample runs everything, one runs nothing
-    keep.fill(0, L, 2 * L);
+    const keep = randomKeepMask(B, L, 42); // one sample runs everything, one runs nothing
     const { logits, executed } = await forwardDynamic(m, x, { keep });
     expect([...executed]).toEqual([...keep]);
     const all = await logits.data();

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/core/backend';
 import { forwardDynamic, ViT } from '../../src-main/core/model';
-import { Rng } from '../../src-main/core/util/rng';
-import { maxAbsDiff, randomImages, smallConfig } from './helpers';
+import { maxAbsDiff, randomImages, randomKeepMask, smallConfig } from './helpers';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -44,10 +43,7 @@ describe('dynamic-infer executor', () => {
     const B = 9;
     const L = m.depth;
     const x = randomImages(B, m.config, 7);
-    const rng = new Rng(42);
-    const keep = new Uint8Array(B * L).map(() => (rng.next() < 0.5 ? 1 : 0));
-    keep.fill(1, 0, L); // one sample runs everything, one runs nothing
-    keep.fill(0, L, 2 * L);
+    const keep = randomKeepMask(B, L, 42); // one sample runs everything, one runs nothing
     const { logits, executed } = await forwardDynamic(m, x, { keep });
     expect([...executed]).toEqual([...keep]);
     for (let b = 0; b < B; b++) {
