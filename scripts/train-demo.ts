@@ -17,7 +17,7 @@
  *            the pruned model's FLOPs (one gate bias, evaluation only). `--only pruned` runs the pruned rows alone
  *   attempts (not part of `all`) the main twin's recipe with one change each (agent.ts options): distillation from
  *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
- *            reward costs
+ *            reward costs. `--only attemptCurriculum,attemptFlopCosts` runs those alone (two processes, two cores)
  *   deep     (not part of `all`; many hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin
  *   paired   (not part of `all`; evaluation only, minutes) the demo twin against the demo static model on the
  *            same test images (McNemar exact test, paired bootstrap CI), the random-policy control (the twin's
@@ -124,6 +124,12 @@ const E = {
 
 /** Fashion-MNIST with the same 5,000 validation images held out in every part (optionally some classes only). */
 const fashionMnist = (classes?: number[]) => loadDataset('fashion-mnist', { valFraction: 5000 / 60000, ...(classes ? { classes } : {}) });
+
+/** `--only X`: part of a part (controls: `pruned`; attempts: attempt names, comma-separated), or null. */
+function onlyFlag(): string | null {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? (process.argv[i + 1] ?? '') : null;
+}
 
 async function exists(p: string): Promise<boolean> {
   return fs.access(p).then(() => true, () => false);
@@ -435,7 +441,7 @@ async function main() {
   }
   if (part === 'controls') {
     const data = await fashionMnist();
-    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+    const only = onlyFlag();
     if (only !== null && only !== 'pruned') throw new Error(`--only must be "pruned", got "${only}"`);
     if (!only) {
       await stageStatic('controlComputeMatched', path.join(WORK, 'control-compute-matched'), data, E.agentEpochs, 1, E.staticLayerDrop, {
@@ -460,8 +466,13 @@ async function main() {
     if (!results.twinAtPrunedFlops) await record('twinAtPrunedFlops', await twinAtFlops(data, results.controlPrunedStatic.flopFraction, prunedOut));
   }
   if (part === 'attempts') {
+    // `--only a,b`: those attempts alone, so two processes can train different attempts at once.
+    const names = Object.keys(E.attempts);
+    const only = onlyFlag()?.split(',') ?? names;
+    const unknown = only.filter((n) => !names.includes(n));
+    if (unknown.length) throw new Error(`--only must name attempts among ${names.join(', ')}; got "${unknown.join(', ')}"`);
     const data = await fashionMnist();
-    for (const [name, variation] of Object.entries(E.attempts)) {
+    for (const [name, variation] of Object.entries(E.attempts).filter(([n]) => only.includes(n))) {
       await stageAgent(name, OUT.static, path.join(WORK, name), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1, variation });
     }
   }

@@ -5,6 +5,7 @@
  * get a clear refusal, and the server must keep answering afterwards (issue 15, findings 1 and 8).
  */
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -97,6 +98,39 @@ describe('skipvit serve against hostile clients', () => {
     });
     expect(res).toMatchObject({ status: 413 });
     expect(JSON.parse((res as { body: string }).body).error).toMatchObject({ code: 'payload_too_large' });
+    await stillServing();
+  });
+
+  it('answers an oversized upload once the client has sent it, not under it (no reset mid-upload)', async () => {
+    // A loaded machine once made the test above fail with EPIPE: the 413 went out while the client was still
+    // sending on a connection it had asked to close, so the server closed it and the client's next write met a
+    // reset before it read the answer. Here the client stops half-way on purpose: nothing may come back until
+    // the upload ends, then the whole 413.
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    const received: Buffer[] = [];
+    let ended = false;
+    socket.on('data', (d: Buffer) => received.push(d));
+    socket.on('end', () => (ended = true));
+    socket.on('error', (err) => received.push(Buffer.from(`socket error: ${err.message}`)));
+    const chunk = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from('\r\n')]);
+    const part = Buffer.alloc(64 * 1024, 0x20);
+    const half = (MAX_REQUEST_BYTES + 2 * part.length) / part.length;
+    socket.write(
+      `POST /api/jobsStart HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\n` +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+    );
+    socket.write(chunk(Buffer.from('{"kind":"echo","params":{"value":"')));
+    for (let i = 0; i < half; i++) socket.write(chunk(part));
+    await new Promise((r) => setTimeout(r, 500));
+    expect({ received: Buffer.concat(received).toString('latin1').slice(0, 120), ended }).toEqual({ received: '', ended: false });
+    for (let i = 0; i < half; i++) socket.write(chunk(part));
+    socket.write('0\r\n\r\n');
+    await new Promise((r) => socket.once('close', r));
+    const answer = Buffer.concat(received).toString('utf8');
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4); // one chunk: its size line, the JSON, the end
+    expect(JSON.parse(body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1)).error).toMatchObject({ code: 'payload_too_large' });
     await stillServing();
   });
 

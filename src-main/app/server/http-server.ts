@@ -49,21 +49,28 @@ const DRAIN_LIMIT_BYTES = 8 * MAX_REQUEST_BYTES;
 
 /**
  * Reads a JSON body of at most MAX_REQUEST_BYTES; an empty body is `{}`. An oversized body (declared or,
- * when chunked, counted) is refused with payload_too_large; what the client still sends is drained rather
- * than cut off, so it reads the 413 instead of a reset connection.
+ * when chunked, counted) is refused with payload_too_large once the client has sent it: what it still sends
+ * is drained (up to DRAIN_LIMIT_BYTES, then the connection is cut), because an answer sent mid-upload on a
+ * connection the client asked to close closes it under the client, which then meets a reset, not a 413.
  */
 function readBody(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const tooLarge = (message: string) => {
       req.removeAllListeners('data');
+      req.removeAllListeners('end');
       let drained = 0;
       req.on('data', (c: Buffer) => {
         drained += c.length;
         if (drained > DRAIN_LIMIT_BYTES) req.destroy();
       });
-      reject(new ApiError('payload_too_large', message));
+      req.on('end', () => reject(new ApiError('payload_too_large', message)));
     };
     const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > DRAIN_LIMIT_BYTES) {
+      // Too much to drain: answered at once (the connection is cut under a client that goes on sending).
+      reject(new ApiError('payload_too_large', `the request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`));
+      return;
+    }
     if (declared > MAX_REQUEST_BYTES) {
       tooLarge(`the request body is ${declared} bytes; the limit is ${MAX_REQUEST_BYTES}`);
       return;
@@ -80,7 +87,6 @@ function readBody(req: IncomingMessage): Promise<unknown> {
       chunks.push(c);
     });
     req.on('end', () => {
-      if (size > MAX_REQUEST_BYTES) return;
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({});
       try {
