@@ -86,7 +86,12 @@ describe('studio in Chromium against skipvit serve', () => {
           .filter((d) => fs.existsSync(path.join(ROOT, 'resources', 'models', d, 'model.json')))
       : [];
     expect(demoDirs.length, 'resources/models holds demo models').toBeGreaterThan(0);
-    for (const d of demoDirs) await expect(page.locator(`tr[data-model="demo:${d}"]`).count()).resolves.toBe(1);
+    // The heading comes before the list has loaded (a loaded machine showed it once): wait for each row, then count.
+    for (const d of demoDirs) {
+      const row = page.locator(`tr[data-model="demo:${d}"]`);
+      await row.first().waitFor();
+      await expect(row.count()).resolves.toBe(1);
+    }
     await expect(page.locator('tr[data-model="partial"]').textContent()).resolves.toMatch(/\(in progress\).*when its training ends/s);
     await expect(page.getByTestId('backend-name').textContent()).resolves.toBe(info.backend.name);
     for (const n of info.backend.notUsed) await page.getByText(n.reason, { exact: false }).first().waitFor();
@@ -278,7 +283,7 @@ describe('studio in Chromium against skipvit serve', () => {
     const all = await table.locator('tbody tr').count();
     expect(all).toBeGreaterThanOrEqual(4);
     await page.getByLabel('Kind').selectOption('train');
-    await expect(table.locator('tbody tr').count()).resolves.toBe(2);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
     await page.getByRole('button', { name: 'Name' }).click();
     const names = await table.locator('tbody tr td:first-child').allTextContents();
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
