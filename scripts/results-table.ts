@@ -259,14 +259,35 @@ const pendingList = pendingRows.length
   ? `Not yet run (long trainings; each stage resumes from its checkpoints, so run the same command again after a stop):\n\n${pendingRows.map((x) => `- ${x.label}: ${pending(x.command, x.note)}`).join('\n')}\n`
   : '';
 const doneAttempts = attemptRows.filter((x) => x.d);
-const bestAttempt = [...doneAttempts].sort((a, b) => b.d.dynamicAccuracy - a.d.dynamicAccuracy)[0];
+// Each attempt at the twin's FLOP fraction (one gate bias; `${key}AtTwinFlops`): a recipe change moves the cost as well
+// as the accuracy, so the attempts are ranked by their accuracy at the twin's compute, paired against the twin.
+const atTwin = Object.keys(attemptLabels).flatMap((k) => (r[`${k}AtTwinFlops`] ? [{ key: k, label: attemptLabels[k], a: r[`${k}AtTwinFlops`] }] : []));
+const atTwinTable = atTwin.length
+  ? table(
+      ['attempt at the twin\'s FLOP fraction', 'gate bias', 'FLOP fraction', 'test accuracy', 'minus twin (points, 95% CI)', 'McNemar vs twin', 'vs static (points)'],
+      atTwin.map(({ label, a }) => [
+        label.replace(/^attempt: /, ''), a.bias.toFixed(2), a.flopFraction.toFixed(3), pct(a.accuracy),
+        `${(a.minusTwin.bootstrap.difference * 100).toFixed(2)} [${(a.minusTwin.bootstrap.low * 100).toFixed(2)}, ${(a.minusTwin.bootstrap.high * 100).toFixed(2)}]`,
+        pText(a.minusTwin.mcnemar.pValue), points(a.accuracy, staticRef),
+      ]),
+    )
+  : '';
+const bestAttempt = [...atTwin].sort((a, b) => b.a.accuracy - a.a.accuracy)[0];
+const helps = atTwin.filter(({ a }) => a.minusTwin.bootstrap.difference > 0 && a.minusTwin.mcnemar.pValue < 0.05);
+const attemptSentence = !doneAttempts.length
+  ? ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'
+  : !bestAttempt
+    ? ` ${doneAttempts.length} attempt${doneAttempts.length > 1 ? 's have' : ' has'} run but none has been compared at the twin's compute yet (\`${cmd('attempts')}\` does it after each stage).`
+    : ` At the twin's compute (each attempt's gates shifted by one bias to the twin's FLOP fraction ${bestAttempt.a.targetFlopFraction.toFixed(3)}, the twin ${pct(bestAttempt.a.twinAccuracy)}), the best attempt is ${bestAttempt.label.replace(/^attempt: /, '')}: ${pct(bestAttempt.a.accuracy)}, ${(bestAttempt.a.minusTwin.bootstrap.difference * 100).toFixed(2)} points from the twin (McNemar ${pText(bestAttempt.a.minusTwin.mcnemar.pValue)}). ${helps.length ? `${helps.map((h) => h.label.replace(/^attempt: /, '')).join('; ')} beat${helps.length > 1 ? '' : 's'} the twin at the 5% level at equal compute.` : `None of the ${atTwin.length} compared beats the twin at the 5% level at equal compute, so none becomes the default: the trainer keeps its recipe.`}`;
 const headline = (() => {
   const rows = [...(paired ? [{ label: 'the demo twin', acc: paired.twin.accuracy, cost: paired.twin.flopFraction, p: paired.twinMinusStatic.mcnemar.pValue }] : []),
     ...doneAttempts.map((x) => ({ label: x.label, acc: x.d.dynamicAccuracy, cost: x.d.flopFraction, p: x.d.vsDemoStatic?.mcnemar.pValue }))];
   const holding = rows.filter((x) => x.acc >= staticRef && x.cost < 1);
   if (holding.length) return `holds for ${holding.map((x) => `${x.label} (${points(x.acc, staticRef)} points, FLOP fraction ${x.cost.toFixed(3)}, McNemar ${x.p === undefined ? 'not computed' : pText(x.p)})`).join('; ')}.`;
   const notRun = attemptRows.length - doneAttempts.length;
-  return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notRun ? `; ${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts ${notRun === 1 ? 'has' : 'have'} been run yet, nor the deeper backbone, so this is the verdict on the demo twin alone` : ''}.`;
+  const deepRun = deepRows.some((x) => x.d);
+  const notYet = [...(notRun ? [`${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts`] : []), ...(deepRun ? [] : ['the deeper backbone'])];
+  return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notYet.length ? `; not yet run: ${notYet.join(' and ')}, so this verdict is not final` : ''}.`;
 })();
 // Is per-input skipping better than fixed pruning? Only at the nearest whole number of layers to the twin's FLOPs.
 const pr = r.controlPrunedStatic;
@@ -296,8 +317,8 @@ ${pendingList}
 The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
 independently of the image (seeds ${rp.runs.map((x: any) => x.seed).join(', ')}), on the twin's own weights: the same compute, layer by layer,
 without the agent's choice. The twin is ahead of it by ${twinVsRandom.map((x: any) => (x.bootstrap.difference * 100).toFixed(2)).join(', ')} points (McNemar ${twinVsRandom.map((x: any) => pText(x.mcnemar.pValue)).join(', ')}): the per-input
-choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${prunedSentence}${bestAttempt ? ` Best attempt: ${bestAttempt.label}, ${pct(bestAttempt.d.dynamicAccuracy)} at FLOP fraction ${bestAttempt.d.flopFraction.toFixed(3)} (${points(bestAttempt.d.dynamicAccuracy, staticRef)} points, McNemar ${pText(bestAttempt.d.vsDemoStatic.mcnemar.pValue)}).` : ' No attempt has been run yet, so no recipe change is the default: the trainer keeps its defaults until one is measured to help.'}
-
+choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${prunedSentence}${attemptSentence}
+${atTwinTable ? `\n${atTwinTable}\n` : ''}
 **The thesis headline (a dynamic model at least as accurate as its static twin at a lower cost)** ${headline}
 
 **Memory.** At batch ${paired.memory.batch} (tf.profile, \`src-main/core/bench/forward-memory.ts\`): peak bytes dynamic/static
@@ -311,7 +332,8 @@ bytes processed, but a subset's tensors are never larger than the full batch's. 
 compute, not the memory a batch needs; the peak would fall only if no layer ran for every image.
 
 The deeper backbone (\`${cmd('deep')}\`) is where "dynamic >= static" is most likely to show: \`micro\` has little capacity
-to spare. Its rows above say when it has run; it needs many hours on this machine (no data-parallel training yet).
+to spare. Its rows above say when it has run; it needs many hours on this machine (data-parallel training buys
+little at the demo's batch of 64 on 2 cores: \`npm run bench:parallel\`).
 `
   : '';
 

@@ -17,7 +17,8 @@
  *            the pruned model's FLOPs (one gate bias, evaluation only). `--only pruned` runs the pruned rows alone
  *   attempts (not part of `all`) the main twin's recipe with one change each (agent.ts options): distillation from
  *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
- *            reward costs. `--only attemptCurriculum,attemptFlopCosts` runs those alone (two processes, two cores)
+ *            reward costs; each then at the twin's FLOP fraction against the twin (one gate bias, evaluation
+ *            only). `--only attemptCurriculum,attemptFlopCosts` runs those alone (two processes, two cores)
  *   deep     (not part of `all`; many hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin
  *   paired   (not part of `all`; evaluation only, minutes) the demo twin against the demo static model on the
  *            same test images (McNemar exact test, paired bootstrap CI), the random-policy control (the twin's
@@ -266,35 +267,57 @@ async function savePruned(removed: number[], out: string): Promise<void> {
 }
 
 /**
- * The twin at the pruned-static control's FLOPs: one bias added to every gate (negative skips more), found by
- * bisection on validation images so that the twin's FLOP fraction matches the pruned model's; then both on the same
- * test images. Evaluation only: what per-input skipping gives against fixed pruning at equal compute.
+ * A dynamic model at a target FLOP fraction: one bias added to every gate (negative skips more), found by bisection
+ * on validation images so that its FLOP fraction matches the target; then on the test images, kept per image for
+ * paired tests. Evaluation only: how two models compare at equal compute.
  */
-async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
-  const { model } = await loadModel(OUT.dynamic);
+async function atFlopFraction(dir: string, data: Dataset, target: number) {
+  const { model } = await loadModel(dir);
   const L = model.depth;
   const totalCost = model.costs.reduce((a, c) => a + c, 0);
   const flopsAt = async (b: number, set: typeof data.val, limit?: number, keepPerSample = false) => {
-    const e = await evaluate(model, set, data.info, { mode: 'dynamic', inference: { bias: new Array(L).fill(b), totalCost }, limit, keepPerSample });
+    const e = await evaluate(model, set, data.info, { mode: 'dynamic', inference: { bias: new Array(L).fill(b), totalCost }, limit, keepPerSample, workers });
     return { e, flops: executedFlopFraction(model.config, e.meanExecutedLayers, L) };
   };
   let [lo, hi] = [-4, 2];
   for (let i = 0; i < E.equalComputeBisections; i++) {
     const mid = (lo + hi) / 2;
     const { flops } = await flopsAt(mid, data.val, E.equalComputeValImages);
-    console.error(`[equal compute] bias ${mid.toFixed(3)}: validation FLOP fraction ${flops.toFixed(3)} (target ${target.toFixed(3)})`);
+    console.error(`[equal compute] ${path.basename(dir)} bias ${mid.toFixed(3)}: validation FLOP fraction ${flops.toFixed(3)} (target ${target.toFixed(3)})`);
     if (flops > target) hi = mid;
     else lo = mid;
   }
   const bias = (lo + hi) / 2;
   const { e, flops } = await flopsAt(bias, data.test, undefined, true);
   model.dispose();
-  const pruned = rightAnswers(await evaluateSaved(prunedDir, data.test, data.info, { mode: 'static', keepPerSample: true }));
-  const twin = rightAnswers(e);
   return {
     bias, targetFlopFraction: target, flopFraction: flops, accuracy: e.accuracy, meanExecutedCost: e.meanExecutedCost, meanExecutedLayers: e.meanExecutedLayers,
-    twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) },
-    vsDemoStatic: await againstDemoStatic(data, twin),
+    right: rightAnswers(e),
+  };
+}
+
+/** The twin at the pruned-static control's FLOPs against the pruned model: per-input skipping against fixed pruning at equal compute. */
+async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
+  const { right: twin, ...at } = await atFlopFraction(OUT.dynamic, data, target);
+  const pruned = rightAnswers(await evaluateSaved(prunedDir, data.test, data.info, { mode: 'static', keepPerSample: true }));
+  return { ...at, twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) }, vsDemoStatic: await againstDemoStatic(data, twin) };
+}
+
+/**
+ * An attempt at the demo twin's FLOP fraction against the twin on the same test images: a recipe change can move
+ * the cost as well as the accuracy (same alpha, other skips), so only at equal compute does it say whether it helps.
+ */
+async function attemptAtTwinFlops(name: string, data: Dataset) {
+  const twinEval = await evaluateSaved(OUT.dynamic, data.test, data.info, { mode: 'dynamic', keepPerSample: true });
+  const { model } = await loadModel(OUT.dynamic);
+  const twinFlops = executedFlopFraction(model.config, twinEval.meanExecutedLayers, model.depth);
+  model.dispose();
+  const { right, ...at } = await atFlopFraction(path.join(WORK, name), data, twinFlops);
+  const twin = rightAnswers(twinEval);
+  return {
+    ...at, twinAccuracy: twinEval.accuracy,
+    minusTwin: { mcnemar: mcnemar(twin, right), bootstrap: pairedBootstrap(twin, right, { seed: 0 }) },
+    vsDemoStatic: await againstDemoStatic(data, right),
   };
 }
 
@@ -474,6 +497,8 @@ async function main() {
     const data = await fashionMnist();
     for (const [name, variation] of Object.entries(E.attempts).filter(([n]) => only.includes(n))) {
       await stageAgent(name, OUT.static, path.join(WORK, name), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1, variation });
+      const key = `${name}AtTwinFlops`;
+      if (!JSON.parse(await fs.readFile(RESULTS, 'utf8'))[key]) await record(key, await attemptAtTwinFlops(name, data));
     }
   }
   if (part === 'deep') {
