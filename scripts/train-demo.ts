@@ -303,19 +303,25 @@ async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
   return { ...at, twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) }, vsDemoStatic: await againstDemoStatic(data, twin) };
 }
 
+/** The demo twin on the test images, kept per image, and its FLOP fraction there: what every attempt is set against. */
+type TwinOnTest = { e: EvalResult; flops: number };
+async function twinOnTest(data: Dataset): Promise<TwinOnTest> {
+  const e = await evaluateSaved(OUT.dynamic, data.test, data.info, { mode: 'dynamic', keepPerSample: true });
+  const { model } = await loadModel(OUT.dynamic);
+  const flops = executedFlopFraction(model.config, e.meanExecutedLayers, model.depth);
+  model.dispose();
+  return { e, flops };
+}
+
 /**
  * An attempt at the demo twin's FLOP fraction against the twin on the same test images: a recipe change can move
  * the cost as well as the accuracy (same alpha, other skips), so only at equal compute does it say whether it helps.
  */
-async function attemptAtTwinFlops(name: string, data: Dataset) {
-  const twinEval = await evaluateSaved(OUT.dynamic, data.test, data.info, { mode: 'dynamic', keepPerSample: true });
-  const { model } = await loadModel(OUT.dynamic);
-  const twinFlops = executedFlopFraction(model.config, twinEval.meanExecutedLayers, model.depth);
-  model.dispose();
-  const { right, ...at } = await atFlopFraction(path.join(WORK, name), data, twinFlops);
-  const twin = rightAnswers(twinEval);
+async function attemptAtTwinFlops(name: string, data: Dataset, twinOnTest: TwinOnTest) {
+  const { right, ...at } = await atFlopFraction(path.join(WORK, name), data, twinOnTest.flops);
+  const twin = rightAnswers(twinOnTest.e);
   return {
-    ...at, twinAccuracy: twinEval.accuracy,
+    ...at, twinAccuracy: twinOnTest.e.accuracy,
     minusTwin: { mcnemar: mcnemar(twin, right), bootstrap: pairedBootstrap(twin, right, { seed: 0 }) },
     vsDemoStatic: await againstDemoStatic(data, right),
   };
@@ -495,10 +501,13 @@ async function main() {
     const unknown = only.filter((n) => !names.includes(n));
     if (unknown.length) throw new Error(`--only must name attempts among ${names.join(', ')}; got "${unknown.join(', ')}"`);
     const data = await fashionMnist();
+    let twin: TwinOnTest | null = null; // evaluated once, for the first attempt that needs it
     for (const [name, variation] of Object.entries(E.attempts).filter(([n]) => only.includes(n))) {
       await stageAgent(name, OUT.static, path.join(WORK, name), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1, variation });
       const key = `${name}AtTwinFlops`;
-      if (!JSON.parse(await fs.readFile(RESULTS, 'utf8'))[key]) await record(key, await attemptAtTwinFlops(name, data));
+      if (JSON.parse(await fs.readFile(RESULTS, 'utf8'))[key]) continue;
+      twin ??= await twinOnTest(data);
+      await record(key, await attemptAtTwinFlops(name, data, twin));
     }
   }
   if (part === 'deep') {
