@@ -337,6 +337,43 @@ little at the demo's batch of 64 on 2 cores: \`npm run bench:parallel\`).
 `
   : '';
 
+// The end-to-end rerun (issue 16): `npm run train:demo` again from empty checkpoints in a fresh clone; that clone's
+// fashion-mnist.json is committed verbatim as train-demo-rerun.json. A run from empty checkpoints rewrites every
+// stage of the three parts, so those keys are the rerun's own; the rest of that file is the clone's starting copy.
+const rerun = await fs.readFile(path.join(dir, 'train-demo-rerun.json'), 'utf8').then(JSON.parse, () => null);
+const rerunSection = (() => {
+  const e = rerun?.endToEnd;
+  if (!e || e.alreadyDone.length) return '';
+  const stages = Object.values(PART_STAGES).flat();
+  /** The stage's headline accuracy: the dynamic one for an agent stage, the static one otherwise. */
+  const acc = (d: any) => d?.dynamicAccuracy ?? d?.staticAccuracy;
+  const rows = stages.map((k) => {
+    const [a, b] = [acc(r[k]), acc(rerun[k])];
+    // One standard error of the difference of two independent test accuracies on the same number of images.
+    const se = Math.sqrt((a * (1 - a) + b * (1 - b)) / (rerun[k]?.testImages ?? NaN));
+    return { k, a, b, diff: (b - a) * 100, se: se * 100 };
+  });
+  const outside = rows.filter((x) => !(Math.abs(x.diff) <= 2 * x.se));
+  const seedSd = seedStats.staticAcc.sd;
+  return `## The whole command again, from empty checkpoints
+
+A fresh clone with the demo models removed, then \`npm run train:demo\` (every core by default: the three parts
+as processes at once, each with cores / 3 data-parallel workers, at least 1): **${min(e.wallSeconds)}**, finished
+${e.finishedAt.slice(0, 16).replace('T', ' ')} UTC, on ${rerun.backend?.name ?? '?'} (raw output: \`train-demo-rerun.json\`), against ${min(r.endToEnd?.wallSeconds)}
+for the figures above (finished ${r.endToEnd?.finishedAt.slice(0, 10)}). Each stage beside the committed figures
+(accuracy: the dynamic one for an agent stage; "2 SE": twice the standard error of the difference of two test
+accuracies on that many images):
+
+${table(
+  ['stage', 'committed accuracy', 'rerun accuracy', 'rerun - committed (points)', '2 SE (points)', 'committed wall', 'rerun wall'],
+  rows.map((x) => [x.k, pct(x.a), pct(x.b), x.diff.toFixed(2), Number.isFinite(x.se) ? (2 * x.se).toFixed(2) : '-', min(r[x.k]?.wallSeconds), min(rerun[x.k]?.wallSeconds)]),
+)}
+
+${outside.length ? `Outside twice the standard error: ${outside.map((x) => `${x.k} (${x.diff.toFixed(2)} points)`).join(', ')}.` : 'Every stage is within twice the standard error of the committed figure.'}${seedSd === null ? '' : ` The static model's spread over seeds is ${(seedSd * 100).toFixed(2)} points (sd).`}
+
+`;
+})();
+
 const md = `# Fashion-MNIST: the demo models
 
 Produced by \`npm run train:demo\` (stages: \`scripts/train-demo.ts\`; figures in \`fashion-mnist.json\` beside
@@ -359,7 +396,7 @@ ${targets.map((t) => `- ${t}`).join('\n')}
 
 ${layerSentence}
 
-${pairedSection}
+${rerunSection}${pairedSection}
 ## What LayerDrop buys the dynamic twin
 
 The static model is trained with LayerDrop (each layer skipped, as the identity, for a sample with this chance in
