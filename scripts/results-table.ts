@@ -347,29 +347,41 @@ const rerunSection = (() => {
   const stages = Object.values(PART_STAGES).flat();
   /** The stage's headline accuracy: the dynamic one for an agent stage, the static one otherwise. */
   const acc = (d: any) => d?.dynamicAccuracy ?? d?.staticAccuracy;
+  /** The same stage with other seeds, from fashion-mnist.json: `--part seeds` (static/dynamic) and `--part
+   *  transfer-seeds` (the transfer stages, keys suffixed Seed<r>). */
+  const seedKey = (k: string, s: number) => (k === 'static' ? `staticSeed${s}` : k === 'dynamic' ? `dynamicSeed${s}` : `${k}Seed${s}`);
+  const seedRuns = (k: string) => Object.keys(r).flatMap((key) => {
+    const m = /Seed(\d+)$/.exec(key);
+    return m && key === seedKey(k, Number(m[1])) ? [{ seed: Number(m[1]), d: r[key] }] : [];
+  });
+  const cost = (d: any) => d?.meanExecutedCost?.toFixed(3) ?? '-';
   const rows = stages.map((k) => {
     const [a, b] = [acc(r[k]), acc(rerun[k])];
     // One standard error of the difference of two independent test accuracies on the same number of images.
     const se = Math.sqrt((a * (1 - a) + b * (1 - b)) / (rerun[k]?.testImages ?? NaN));
-    return { k, a, b, diff: (b - a) * 100, se: se * 100 };
+    return { k, a, b, diff: (b - a) * 100, se: se * 100, seeds: seedRuns(k) };
   });
   const outside = rows.filter((x) => !(Math.abs(x.diff) <= 2 * x.se));
-  const seedSd = seedStats.staticAcc.sd;
+  const spread = (x: (typeof rows)[number]) => {
+    const all = [x.b, ...x.seeds.map((s) => acc(s.d))];
+    return `${x.k}: ${(x.diff).toFixed(2)} points (cost ${cost(r[x.k])} -> ${cost(rerun[x.k])})${x.seeds.length ? `; with this code its seeds give ${all.map(pct).join(', ')} (rerun, then ${x.seeds.map((s) => `seed ${s.seed} at cost ${cost(s.d)}`).join(', ')}), a range of ${((Math.max(...all) - Math.min(...all)) * 100).toFixed(2)} points, so the committed ${pct(x.a)} is ${x.a >= Math.min(...all) - 2 * x.se / 100 && x.a <= Math.max(...all) + 2 * x.se / 100 ? 'within' : 'outside'} that range widened by 2 SE` : '; no other seed of it has run'}`;
+  };
   return `## The whole command again, from empty checkpoints
 
 A fresh clone with the demo models removed, then \`npm run train:demo\` (every core by default: the three parts
 as processes at once, each with cores / 3 data-parallel workers, at least 1): **${min(e.wallSeconds)}**, finished
 ${e.finishedAt.slice(0, 16).replace('T', ' ')} UTC, on ${rerun.backend?.name ?? '?'} (raw output: \`train-demo-rerun.json\`), against ${min(r.endToEnd?.wallSeconds)}
 for the figures above (finished ${r.endToEnd?.finishedAt.slice(0, 10)}). Each stage beside the committed figures
-(accuracy: the dynamic one for an agent stage; "2 SE": twice the standard error of the difference of two test
-accuracies on that many images):
+(accuracy: the dynamic one for an agent stage, with its executed cost; "2 SE": twice the standard error of the
+difference of two test accuracies on that many images; seeds: the same stage with other seeds, this code):
 
 ${table(
-  ['stage', 'committed accuracy', 'rerun accuracy', 'rerun - committed (points)', '2 SE (points)', 'committed wall', 'rerun wall'],
-  rows.map((x) => [x.k, pct(x.a), pct(x.b), x.diff.toFixed(2), Number.isFinite(x.se) ? (2 * x.se).toFixed(2) : '-', min(r[x.k]?.wallSeconds), min(rerun[x.k]?.wallSeconds)]),
+  ['stage', 'committed accuracy', 'rerun accuracy', 'rerun - committed (points)', '2 SE (points)', 'committed cost', 'rerun cost', 'other seeds', 'committed wall', 'rerun wall'],
+  rows.map((x) => [x.k, pct(x.a), pct(x.b), x.diff.toFixed(2), Number.isFinite(x.se) ? (2 * x.se).toFixed(2) : '-', cost(r[x.k]), cost(rerun[x.k]),
+    x.seeds.map((s) => `${s.seed}: ${pct(acc(s.d))}`).join(', ') || '-', min(r[x.k]?.wallSeconds), min(rerun[x.k]?.wallSeconds)]),
 )}
 
-${outside.length ? `Outside twice the standard error: ${outside.map((x) => `${x.k} (${x.diff.toFixed(2)} points)`).join(', ')}.` : 'Every stage is within twice the standard error of the committed figure.'}${seedSd === null ? '' : ` The static model's spread over seeds is ${(seedSd * 100).toFixed(2)} points (sd).`}
+${outside.length ? `Outside twice the standard error: ${outside.map(spread).join('; ')}.` : 'Every stage is within twice the standard error of the committed figure.'}
 
 `;
 })();

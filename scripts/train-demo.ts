@@ -11,6 +11,8 @@
  *            thesis reward at the main twin's epochs
  *   seeds    (not part of `all`) the main row again with the seeds in DEMO_SEEDS (default 1,2): static seed r,
  *            its twin with agent seed r + 1; with the main part (seed 0) the rows' mean +/- sd
+ *   transfer-seeds (not part of `all`) the transfer part again with the seeds of DEMO_SEEDS (replicate r: seeds
+ *            10 + 5r onwards; keys suffixed Seed<r>): the seed spread its single-seed rows are read against
  *   controls (not part of `all`) the static model fine-tuned for the twin's extra epochs at its backbone learning
  *            rate (compute-matched); the static model with the k least useful layers removed (greedy, by validation
  *            accuracy) to the twin's FLOP fraction, fine-tuned one epoch (pruned-static), then the twin itself at
@@ -392,6 +394,20 @@ async function pairedComparison(data: Dataset) {
   };
 }
 
+/** The split-transfer protocol's five stages (classes 0-4, then 5-9), with seeds seed .. seed + 4. */
+async function transferStages(suffix: string, dirs: Pick<typeof OUT, TransferStage>, seed: number): Promise<void> {
+  const src = await fashionMnist([0, 1, 2, 3, 4]);
+  const dst = await fashionMnist([5, 6, 7, 8, 9]);
+  const key = (stage: TransferStage) => `${stage}${suffix}`;
+  await stageStatic(key('transferSourceStatic'), dirs.transferSourceStatic, src, E.srcStatic, seed);
+  await stageAgent(key('transferSourceDynamic'), dirs.transferSourceStatic, dirs.transferSourceDynamic, src, { epochs: E.srcAgent, alpha: E.transferAlpha, seed: seed + 1 });
+  await stageAgent(key('transferFineTuned'), dirs.transferSourceDynamic, dirs.transferFineTuned, dst, { epochs: E.transferEpochs, alpha: E.transferAlpha, seed: seed + 2, newHead: true });
+  // Same budget from scratch: as many epochs on classes 5-9 as the fine-tune got, split static/agent.
+  await stageStatic(key('transferScratchStatic'), dirs.transferScratchStatic, dst, E.transferEpochs - 1, seed + 3);
+  await stageAgent(key('transferScratchDynamic'), dirs.transferScratchStatic, dirs.transferScratchDynamic, dst, { epochs: 1, alpha: E.transferAlpha, seed: seed + 4 });
+}
+type TransferStage = 'transferSourceStatic' | 'transferSourceDynamic' | 'transferFineTuned' | 'transferScratchStatic' | 'transferScratchDynamic';
+
 /** `--part all`: the three parts as child processes at once; resolves when all have ended, throws if one failed. */
 async function runAllParts(): Promise<void> {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -413,7 +429,7 @@ async function runAllParts(): Promise<void> {
 
 async function main() {
   // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
-  const PARTS = ['main', 'large', 'transfer', 'all', 'ablation', 'reward', 'seeds', 'controls', 'attempts', 'deep', 'paired'];
+  const PARTS = ['main', 'large', 'transfer', 'transfer-seeds', 'all', 'ablation', 'reward', 'seeds', 'controls', 'attempts', 'deep', 'paired'];
   if (!PARTS.includes(part)) throw new Error(`--part must be one of ${PARTS.join(', ')}; got "${part}"`);
   const t0 = Date.now();
   if (part === 'all') {
@@ -441,15 +457,14 @@ async function main() {
     while (!(await exists(path.join(OUT.static, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
     await stageAgent('dynamicLargeAlpha', OUT.static, OUT.dynamicLargeAlpha, data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 });
   }
-  if (part === 'transfer') {
-    const src = await fashionMnist([0, 1, 2, 3, 4]);
-    const dst = await fashionMnist([5, 6, 7, 8, 9]);
-    await stageStatic('transferSourceStatic', OUT.transferSourceStatic, src, E.srcStatic, 10);
-    await stageAgent('transferSourceDynamic', OUT.transferSourceStatic, OUT.transferSourceDynamic, src, { epochs: E.srcAgent, alpha: E.transferAlpha, seed: 11 });
-    await stageAgent('transferFineTuned', OUT.transferSourceDynamic, OUT.transferFineTuned, dst, { epochs: E.transferEpochs, alpha: E.transferAlpha, seed: 12, newHead: true });
-    // Same budget from scratch: as many epochs on classes 5-9 as the fine-tune got, split static/agent.
-    await stageStatic('transferScratchStatic', OUT.transferScratchStatic, dst, E.transferEpochs - 1, 13);
-    await stageAgent('transferScratchDynamic', OUT.transferScratchStatic, OUT.transferScratchDynamic, dst, { epochs: 1, alpha: E.transferAlpha, seed: 14 });
+  if (part === 'transfer') await transferStages('', OUT, 10);
+  if (part === 'transfer-seeds') {
+    // Replicate r: keys and folders suffixed Seed<r>, seeds 10 + 5r .. 14 + 5r (r = 0 is the transfer part itself).
+    for (const r of E.extraSeeds) {
+      const dir = (name: string) => path.join(WORK, `transfer-seed-${r}`, name);
+      const dirs = { transferSourceStatic: dir('src-static'), transferSourceDynamic: dir('src-dynamic'), transferFineTuned: dir('finetuned'), transferScratchStatic: dir('scratch-static'), transferScratchDynamic: dir('scratch-dynamic') };
+      await transferStages(`Seed${r}`, dirs, 10 + 5 * r);
+    }
   }
   if (part === 'ablation') {
     const data = await fashionMnist();
