@@ -349,10 +349,9 @@ const rerunSection = (() => {
   const acc = (d: any) => d?.dynamicAccuracy ?? d?.staticAccuracy;
   /** The same stage with other seeds, from fashion-mnist.json: `--part seeds` (static/dynamic) and `--part
    *  transfer-seeds` (the transfer stages, keys suffixed Seed<r>). */
-  const seedKey = (k: string, s: number) => (k === 'static' ? `staticSeed${s}` : k === 'dynamic' ? `dynamicSeed${s}` : `${k}Seed${s}`);
   const seedRuns = (k: string) => Object.keys(r).flatMap((key) => {
-    const m = /Seed(\d+)$/.exec(key);
-    return m && key === seedKey(k, Number(m[1])) ? [{ seed: Number(m[1]), d: r[key] }] : [];
+    const m = new RegExp(`^${k}Seed(\\d+)$`).exec(key);
+    return m ? [{ seed: Number(m[1]), d: r[key] }] : [];
   });
   const cost = (d: any) => d?.meanExecutedCost?.toFixed(3) ?? '-';
   const rows = stages.map((k) => {
@@ -364,7 +363,7 @@ const rerunSection = (() => {
   const outside = rows.filter((x) => !(Math.abs(x.diff) <= 2 * x.se));
   const spread = (x: (typeof rows)[number]) => {
     const all = [x.b, ...x.seeds.map((s) => acc(s.d))];
-    return `${x.k}: ${(x.diff).toFixed(2)} points (cost ${cost(r[x.k])} -> ${cost(rerun[x.k])})${x.seeds.length ? `; with this code its seeds give ${all.map(pct).join(', ')} (rerun, then ${x.seeds.map((s) => `seed ${s.seed} at cost ${cost(s.d)}`).join(', ')}), a range of ${((Math.max(...all) - Math.min(...all)) * 100).toFixed(2)} points, so the committed ${pct(x.a)} is ${x.a >= Math.min(...all) - 2 * x.se / 100 && x.a <= Math.max(...all) + 2 * x.se / 100 ? 'within' : 'outside'} that range widened by 2 SE` : '; no other seed of it has run'}`;
+    return `${x.k}: ${x.diff.toFixed(2)} points (cost ${cost(r[x.k])} -> ${cost(rerun[x.k])})${x.seeds.length ? `; with this code its seeds give ${all.map(pct).join(', ')} (rerun, then ${x.seeds.map((s) => `seed ${s.seed} at cost ${cost(s.d)}`).join(', ')}), a range of ${((Math.max(...all) - Math.min(...all)) * 100).toFixed(2)} points, so the committed ${pct(x.a)} is ${x.a >= Math.min(...all) - 2 * x.se / 100 && x.a <= Math.max(...all) + 2 * x.se / 100 ? 'within' : 'outside'} that range widened by 2 SE` : '; no other seed of it has run'}`;
   };
   return `## The whole command again, from empty checkpoints
 
