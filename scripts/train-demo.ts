@@ -319,11 +319,11 @@ async function twinOnTest(data: Dataset): Promise<TwinOnTest> {
  * An attempt at the demo twin's FLOP fraction against the twin on the same test images: a recipe change can move
  * the cost as well as the accuracy (same alpha, other skips), so only at equal compute does it say whether it helps.
  */
-async function attemptAtTwinFlops(name: string, data: Dataset, twinOnTest: TwinOnTest) {
-  const { right, ...at } = await atFlopFraction(path.join(WORK, name), data, twinOnTest.flops);
-  const twin = rightAnswers(twinOnTest.e);
+async function attemptAtTwinFlops(name: string, data: Dataset, reference: TwinOnTest) {
+  const { right, ...at } = await atFlopFraction(path.join(WORK, name), data, reference.flops);
+  const twin = rightAnswers(reference.e);
   return {
-    ...at, twinAccuracy: twinOnTest.e.accuracy,
+    ...at, twinAccuracy: reference.e.accuracy,
     minusTwin: { mcnemar: mcnemar(twin, right), bootstrap: pairedBootstrap(twin, right, { seed: 0 }) },
     vsDemoStatic: await againstDemoStatic(data, right),
   };
