@@ -11,6 +11,8 @@
  *            thesis reward at the main twin's epochs
  *   seeds    (not part of `all`) the main row again with the seeds in DEMO_SEEDS (default 1,2): static seed r,
  *            its twin with agent seed r + 1; with the main part (seed 0) the rows' mean +/- sd
+ *   large-seeds (not part of `all`) the large part again with the seeds of DEMO_SEEDS (agent seed 2 + r; keys
+ *            suffixed Seed<r>), from the same main static model: the seed spread of the large-alpha row
  *   transfer-seeds (not part of `all`) the transfer part again with the seeds of DEMO_SEEDS (replicate r: seeds
  *            10 + 5r onwards; keys suffixed Seed<r>): the seed spread its single-seed rows are read against
  *   controls (not part of `all`) the static model fine-tuned for the twin's extra epochs at its backbone learning
@@ -429,7 +431,7 @@ async function runAllParts(): Promise<void> {
 
 async function main() {
   // Before anything is written: a mistyped part would otherwise record a backend and a wall time for nothing.
-  const PARTS = ['main', 'large', 'transfer', 'transfer-seeds', 'all', 'ablation', 'reward', 'seeds', 'controls', 'attempts', 'deep', 'paired'];
+  const PARTS = ['main', 'large', 'large-seeds', 'transfer', 'transfer-seeds', 'all', 'ablation', 'reward', 'seeds', 'controls', 'attempts', 'deep', 'paired'];
   if (!PARTS.includes(part)) throw new Error(`--part must be one of ${PARTS.join(', ')}; got "${part}"`);
   const t0 = Date.now();
   if (part === 'all') {
@@ -456,6 +458,13 @@ async function main() {
     const data = await fashionMnist();
     while (!(await exists(path.join(OUT.static, 'DONE')))) await new Promise((r) => setTimeout(r, 30_000));
     await stageAgent('dynamicLargeAlpha', OUT.static, OUT.dynamicLargeAlpha, data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 });
+  }
+  if (part === 'large-seeds') {
+    // Replicate r: agent seed 2 + r (r = 0 is the large part itself), from the same main static model.
+    const data = await fashionMnist();
+    for (const r of E.extraSeeds) {
+      await stageAgent(`dynamicLargeAlphaSeed${r}`, OUT.static, path.join(WORK, `large-seed-${r}`), data, { epochs: E.largeEpochs, alpha: E.alphaLarge, seed: 2 + r });
+    }
   }
   if (part === 'transfer') await transferStages('', OUT, 10);
   if (part === 'transfer-seeds') {
