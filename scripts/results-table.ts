@@ -178,27 +178,34 @@ const rewardNotes = provenanceNotes(rewardRows, (x) => `${x.reward} ${x.alpha}`,
 const pm = (m: MeanSd, scale = 100, digits = 2) => `${(m.mean * scale).toFixed(digits)}${m.sd === null ? '' : ` +/- ${(m.sd * scale).toFixed(digits)}`}`;
 const pending = (command: string, note = '') => `\`${command}\`${note ? ` (${note})` : ''}`;
 // The main row over seeds: seed 0 is the main part; `--part seeds` adds staticSeed<r> / dynamicSeed<r>.
-const seedKeys = Object.keys(r).filter((k) => /^staticSeed\d+$/.test(k)).map((k) => Number(k.slice('staticSeed'.length)));
-const staticSeeds = [r.static, ...seedKeys.map((s) => r[`staticSeed${s}`])].filter((x) => x?.staticAccuracy !== undefined);
-const twinSeeds = [r.dynamic, ...seedKeys.map((s) => r[`dynamicSeed${s}`])].filter((x) => x?.dynamicAccuracy !== undefined);
-const twinFlops = (d: any, i: number) => d.flopFraction ?? (i === 0 ? paired?.twin.flopFraction : undefined);
+const seedKeys = Object.keys(r).filter((k) => /^staticSeed\d+$/.test(k)).map((k) => Number(k.slice('staticSeed'.length))).sort((a, b) => a - b);
+const seedPairs = [0, ...seedKeys].map((seed) => ({
+  seed,
+  static: seed === 0 ? r.static : r[`staticSeed${seed}`],
+  twin: seed === 0 ? r.dynamic : r[`dynamicSeed${seed}`],
+}));
+const staticSeeds = seedPairs.filter((p) => p.static?.staticAccuracy !== undefined);
+const twinSeeds = seedPairs.filter((p) => p.twin?.dynamicAccuracy !== undefined);
+// The main twin's FLOP fraction was measured by `--part paired`; the seeds' stages record their own.
+const twinFlops = (p: (typeof seedPairs)[number]): number | undefined => p.twin.flopFraction ?? (p.seed === 0 ? paired?.twin.flopFraction : undefined);
 const seedStats = {
-  staticAcc: meanSd(staticSeeds.map((x) => x.staticAccuracy)),
-  twinAcc: meanSd(twinSeeds.map((x) => x.dynamicAccuracy)),
-  twinCost: meanSd(twinSeeds.map((x) => x.meanExecutedCost)),
+  staticAcc: meanSd(staticSeeds.map((p) => p.static.staticAccuracy)),
+  twinAcc: meanSd(twinSeeds.map((p) => p.twin.dynamicAccuracy)),
+  twinCost: meanSd(twinSeeds.map((p) => p.twin.meanExecutedCost)),
   twinFlops: meanSd(twinSeeds.map(twinFlops).filter((x): x is number => x !== undefined)),
-  // Paired per seed: twin r against static r is what a seed row compares; here, as recorded, against the same-seed static.
-  diff: meanSd(twinSeeds.map((d, i) => d.dynamicAccuracy - (staticSeeds[i]?.staticAccuracy ?? NaN)).filter(Number.isFinite)),
+  // Paired per seed: twin r against the static model it was trained from (static seed r).
+  diff: meanSd(twinSeeds.filter((p) => p.static?.staticAccuracy !== undefined).map((p) => p.twin.dynamicAccuracy - p.static.staticAccuracy)),
 };
-const seedsCommand = 'DEMO_SEEDS=1,2 npm run train:demo -- --part seeds';
 const seedRows = [
   [`static micro ViT (${staticSeeds.length} seed${staticSeeds.length > 1 ? 's' : ''})`, pm(seedStats.staticAcc), '1.000', '1.000'],
   [`dynamic twin (${twinSeeds.length} seed${twinSeeds.length > 1 ? 's' : ''})`, pm(seedStats.twinAcc), pm(seedStats.twinCost, 1, 3), pm(seedStats.twinFlops, 1, 3)],
   ['dynamic - static (points)', pm(seedStats.diff), '', ''],
 ];
-const seedNote = staticSeeds.length < 3
-  ? `Only ${staticSeeds.length} seed so far, so no standard deviation: seeds 1 and 2 are not yet run: ${pending(seedsCommand, 'static 20 epochs + twin 5 epochs per seed, about 105 min each on a free core')}.`
-  : `Mean +/- sample standard deviation over seeds ${[0, ...seedKeys].join(', ')} (static seed r, its twin agent seed r + 1).`;
+const missingSeeds = [1, 2].filter((s) => !twinSeeds.some((p) => p.seed === s));
+const seedNote = missingSeeds.length
+  ? `${twinSeeds.length} of 3 seeds so far (${twinSeeds.length > 1 ? 'the standard deviation is of that many' : 'so no standard deviation'}); ` +
+    `seed${missingSeeds.length > 1 ? 's' : ''} ${missingSeeds.join(' and ')} not yet run: ${pending(`DEMO_SEEDS=${missingSeeds.join(',')} npm run train:demo -- --part seeds`, 'static 20 epochs + twin 5 epochs per seed, about 2 h each on a free core here')}.`
+  : `Mean +/- sample standard deviation over seeds ${twinSeeds.map((p) => p.seed).join(', ')} (static seed r, its twin agent seed r + 1).`;
 
 // One row per control, attempt or deeper model: the JSON key, its label, and the command that produces it.
 type Row = { label: string; d: any; command: string; note?: string; dynamic: boolean };
@@ -347,8 +354,8 @@ const rerunSection = (() => {
   const stages = Object.values(PART_STAGES).flat();
   /** The stage's headline accuracy: the dynamic one for an agent stage, the static one otherwise. */
   const acc = (d: any) => d?.dynamicAccuracy ?? d?.staticAccuracy;
-  /** The same stage with other seeds, from fashion-mnist.json: `--part seeds` (static/dynamic) and `--part
-   *  transfer-seeds` (the transfer stages, keys suffixed Seed<r>). */
+  /** The same stage with other seeds, from fashion-mnist.json: `--part seeds` (static/dynamic), `--part
+   *  transfer-seeds` and `--part large-seeds` (keys suffixed Seed<r>). */
   const seedRuns = (k: string) => Object.keys(r).flatMap((key) => {
     const m = new RegExp(`^${k}Seed(\\d+)$`).exec(key);
     return m ? [{ seed: Number(m[1]), d: r[key] }] : [];
