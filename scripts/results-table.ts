@@ -206,6 +206,13 @@ const seedNote = missingSeeds.length
   ? `${twinSeeds.length} of 3 seeds so far (${twinSeeds.length > 1 ? 'the standard deviation is of that many' : 'so no standard deviation'}); ` +
     `seed${missingSeeds.length > 1 ? 's' : ''} ${missingSeeds.join(' and ')} not yet run: ${pending(`DEMO_SEEDS=${missingSeeds.join(',')} npm run train:demo -- --part seeds`, 'static 20 epochs + twin 5 epochs per seed, about 2 h each on a free core here')}.`
   : `Mean +/- sample standard deviation over seeds ${twinSeeds.map((p) => p.seed).join(', ')} (static seed r, its twin agent seed r + 1).`;
+// Each seed's twin against its own static model on the same test images, and pooled over seeds (`--part paired`).
+const ps = r.pairedSeeds;
+const seedTests = ps?.seeds.length > 1
+  ? ` Each twin against the static model it came from, on the same ${ps.testImages.toLocaleString('en')} test images (\`${ps.command}\`): ${ps.seeds
+      .map((x: any) => `seed ${x.seed} ${x.twinAccuracy >= x.staticAccuracy ? '+' : ''}${points(x.twinAccuracy, x.staticAccuracy)} points (McNemar ${pText(x.twinMinusStatic.mcnemar.pValue)})`)
+      .join(', ')}; pooled over the ${ps.pooled.n.toLocaleString('en')} (seed, image) pairs, ${ps.pooled.onlySecond} only the twin got right and ${ps.pooled.onlyFirst} only the static model, McNemar ${pText(ps.pooled.pValue)} (the pooled test asks whether this recipe's twin is less accurate than its static model across draws, taking each seed's images as independent pairs). ${ps.pooled.pValue < 0.05 ? `At the 5% level the recipe's twin is ${ps.pooled.onlySecond < ps.pooled.onlyFirst ? 'less' : 'more'} accurate than its static model.` : 'At the 5% level the two are not distinguishable over these seeds.'}`
+  : '';
 
 // One row per control, attempt or deeper model: the JSON key, its label, and the command that produces it.
 type Row = { label: string; d: any; command: string; note?: string; dynamic: boolean };
@@ -309,7 +316,7 @@ more; FLOP fraction: executed FLOPs per image, gates included, over the static m
 
 ${table(['row', 'test accuracy (%)', 'reference cost', 'FLOP fraction'], seedRows)}
 
-${seedNote}
+${seedNote}${seedTests}
 
 **Paired test, twin against static on the same ${paired.testImages.toLocaleString('en')} test images** (\`${paired.command}\`, evaluation only):
 the twin is ${points(paired.twin.accuracy, paired.static.accuracy)} points from the static model (paired bootstrap 95% CI

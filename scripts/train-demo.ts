@@ -25,7 +25,8 @@
  *            only). `--only attemptCurriculum,attemptFlopCosts` runs those alone (two processes, two cores)
  *   deep     (not part of `all`; many hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin
  *   paired   (not part of `all`; evaluation only, minutes) the demo twin against the demo static model on the
- *            same test images (McNemar exact test, paired bootstrap CI), the random-policy control (the twin's
+ *            same test images (McNemar exact test, paired bootstrap CI), each seed's twin against its own static
+ *            model and the test pooled over seeds (run it after `seeds`), the random-policy control (the twin's
  *            per-layer rates, a random choice per image, several seeds), both cost measures, both memory measures
  *
  * Each stage is skipped when its output exists, and each trains from its checkpoints, so an interrupted
@@ -396,6 +397,31 @@ async function pairedComparison(data: Dataset) {
   };
 }
 
+/**
+ * `--part paired`, the seeds of the main row: each twin against the static model it was trained from, on the same
+ * test images (seed 0: the demo models; seed r: `--part seeds`' models, where both are done), and the test pooled
+ * over every (seed, image) pair: is the recipe's twin less accurate than its static model, beyond one draw?
+ */
+async function seedsPaired(data: Dataset) {
+  const seeds = [{ seed: 0, staticDir: OUT.static, twinDir: OUT.dynamic }];
+  for (const r of E.extraSeeds) {
+    const s = { seed: r, staticDir: path.join(WORK, `static-seed-${r}`), twinDir: path.join(WORK, `dynamic-seed-${r}`) };
+    if ((await exists(path.join(s.staticDir, 'DONE'))) && (await exists(path.join(s.twinDir, 'DONE')))) seeds.push(s);
+  }
+  const rows = [];
+  const allStatic: number[] = [];
+  const allTwin: number[] = [];
+  for (const { seed, staticDir, twinDir } of seeds) {
+    const s = await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
+    const d = await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers });
+    const [staticRight, twinRight] = [rightAnswers(s), rightAnswers(d)];
+    allStatic.push(...staticRight);
+    allTwin.push(...twinRight);
+    rows.push({ seed, staticAccuracy: s.accuracy, twinAccuracy: d.accuracy, twinMinusStatic: { mcnemar: mcnemar(staticRight, twinRight), bootstrap: pairedBootstrap(staticRight, twinRight, { seed }) } });
+  }
+  return { command: 'npm run train:demo -- --part paired', measuredAt: new Date().toISOString(), testImages: data.test.count, seeds: rows, pooled: mcnemar(allStatic, allTwin) };
+}
+
 /** The split-transfer protocol's five stages (classes 0-4, then 5-9), with seeds seed .. seed + 4. */
 async function transferStages(suffix: string, dirs: Pick<typeof OUT, TransferStage>, seed: number): Promise<void> {
   const src = await fashionMnist([0, 1, 2, 3, 4]);
@@ -541,7 +567,9 @@ async function main() {
     await stageAgent(`deepDynamic${E.deepDepth}`, staticDir, path.join(WORK, `deep-${E.deepDepth}-dynamic`), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
   }
   if (part === 'paired') {
-    await record('paired', await pairedComparison(await fashionMnist()));
+    const data = await fashionMnist();
+    await record('paired', await pairedComparison(data));
+    await record('pairedSeeds', await seedsPaired(data));
   }
   if (part === 'reward') {
     const data = await fashionMnist();
