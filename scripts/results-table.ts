@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { scatterSvg, type ScatterPoint } from '../src-main/core/bench/scatter-svg';
 import { table as textTable } from '../src-main/core/bench/table';
 import { meanSd, type MeanSd } from '../src-main/core/stats';
 
@@ -286,6 +287,28 @@ const atTwinTable = atTwin.length
       ]),
     )
   : '';
+// The same rows as a picture: test accuracy against FLOP fraction, the static model's accuracy as a line.
+const PLOT = 'fashion-mnist-tradeoff.svg';
+const plotPoints: ScatterPoint[] = paired
+  ? [
+      { label: 'static (the demo model)', x: 1, y: paired.static.accuracy * 100, group: 'static' },
+      ...(staticSeeds.length > 1 ? [{ label: `static, ${staticSeeds.length} seeds (mean +/- sd)`, x: 1, y: seedStats.staticAcc.mean * 100, yErr: (seedStats.staticAcc.sd ?? 0) * 100, group: 'static' }] : []),
+      { label: 'dynamic twin (the demo model)', x: paired.twin.flopFraction, y: paired.twin.accuracy * 100, group: 'twin' },
+      ...(twinSeeds.length > 1 && seedStats.twinFlops.sd !== null
+        ? [{ label: `twin, ${twinSeeds.length} seeds (mean +/- sd)`, x: seedStats.twinFlops.mean, xErr: seedStats.twinFlops.sd, y: seedStats.twinAcc.mean * 100, yErr: (seedStats.twinAcc.sd ?? 0) * 100, group: 'twin' }]
+        : []),
+      ...(eq ? [{ label: 'twin at the pruned control\'s FLOPs', x: eq.flopFraction, y: eq.accuracy * 100, group: 'twin' }] : []),
+      { label: `random policy (${rp.runs.length} seeds, mean +/- sd)`, x: rp.flopFraction.mean, xErr: rp.flopFraction.sd ?? 0, y: rp.accuracy.mean * 100, yErr: (rp.accuracy.sd ?? 0) * 100, group: 'control' },
+      ...controlRows.filter((x) => x.d).map((x) => ({ label: x.d.control === 'pruned-static' ? `pruned static (layers ${x.d.removed.join(', ')} removed)` : 'static + extra epochs (compute-matched)', x: x.d.flopFraction, y: x.d.staticAccuracy * 100, group: 'control' })),
+      ...attemptRows.filter((x) => x.d).map((x) => ({ label: x.label, x: x.d.flopFraction, y: x.d.dynamicAccuracy * 100, group: 'attempt' })),
+    ]
+  : [];
+if (plotPoints.length) {
+  await fs.writeFile(
+    path.join(dir, PLOT),
+    scatterSvg(plotPoints, { title: 'Fashion-MNIST, micro ViT: test accuracy against compute', xLabel: 'FLOP fraction (executed FLOPs per image over the static model\'s)', yLabel: 'test accuracy (%)', reference: { y: paired.static.accuracy * 100, label: 'static model' } }),
+  );
+}
 const bestAttempt = [...atTwin].sort((a, b) => b.a.accuracy - a.a.accuracy)[0];
 const helps = atTwin.filter(({ a }) => a.minusTwin.bootstrap.difference > 0 && a.minusTwin.mcnemar.pValue < 0.05);
 const attemptSentence = !doneAttempts.length
@@ -326,6 +349,8 @@ only the static model, McNemar's exact test ${pText(paired.twinMinusStatic.mcnem
 Controls and attempts, each against the same static model on the same images (McNemar's exact test per row):
 
 ${comparisonTable}
+
+![Test accuracy against FLOP fraction for every row above: a point above the dashed line and left of 1 would be the thesis headline](${PLOT})
 
 ${pendingList}
 The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
