@@ -340,7 +340,8 @@ function rightAnswers(e: EvalResult): Uint8Array {
 
 /**
  * `--part paired`: the demo twin against the demo static model on the same test images, the random-policy control,
- * both cost measures and both memory measures. Evaluation only: no weights change.
+ * both cost measures and both memory measures. Evaluation only: no weights change. Also returns the two test
+ * evaluations, which seedsPaired reuses for seed 0.
  */
 async function pairedComparison(data: Dataset) {
   const st = await loadModel(OUT.static);
@@ -371,7 +372,7 @@ async function pairedComparison(data: Dataset) {
   x.dispose();
   st.model.dispose();
   dy.model.dispose();
-  return {
+  const result = {
     command: 'npm run train:demo -- --part paired',
     measuredAt: new Date().toISOString(),
     testImages: data.test.count,
@@ -395,25 +396,30 @@ async function pairedComparison(data: Dataset) {
       alwaysRun: d.layerRates.flatMap((r, l) => (r === 1 ? [l] : [])),
     },
   };
+  return { result, demoEvals: { static: s, twin: d } };
 }
 
 /**
  * `--part paired`, the seeds of the main row: each twin against the static model it was trained from, on the same
- * test images (seed 0: the demo models; seed r: `--part seeds`' models, where both are done), and the test pooled
- * over every (seed, image) pair: is the recipe's twin less accurate than its static model, beyond one draw?
+ * test images (seed 0: the demo models, already evaluated by pairedComparison; seed r: `--part seeds`' models, where
+ * both are done), and the test pooled over every (seed, image) pair: is the recipe's twin less accurate than its
+ * static model, beyond one draw?
  */
-async function seedsPaired(data: Dataset) {
-  const seeds = [{ seed: 0, staticDir: OUT.static, twinDir: OUT.dynamic }];
+async function seedsPaired(data: Dataset, demoEvals: { static: EvalResult; twin: EvalResult }) {
+  const seeds = [{ seed: 0, ...demoEvals }];
   for (const r of E.extraSeeds) {
-    const s = { seed: r, staticDir: path.join(WORK, `static-seed-${r}`), twinDir: path.join(WORK, `dynamic-seed-${r}`) };
-    if ((await exists(path.join(s.staticDir, 'DONE'))) && (await exists(path.join(s.twinDir, 'DONE')))) seeds.push(s);
+    const [staticDir, twinDir] = [path.join(WORK, `static-seed-${r}`), path.join(WORK, `dynamic-seed-${r}`)];
+    if (!((await exists(path.join(staticDir, 'DONE'))) && (await exists(path.join(twinDir, 'DONE'))))) continue;
+    seeds.push({
+      seed: r,
+      static: await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers }),
+      twin: await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers }),
+    });
   }
   const rows = [];
   const allStatic: number[] = [];
   const allTwin: number[] = [];
-  for (const { seed, staticDir, twinDir } of seeds) {
-    const s = await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
-    const d = await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers });
+  for (const { seed, static: s, twin: d } of seeds) {
     const [staticRight, twinRight] = [rightAnswers(s), rightAnswers(d)];
     allStatic.push(...staticRight);
     allTwin.push(...twinRight);
@@ -568,8 +574,9 @@ async function main() {
   }
   if (part === 'paired') {
     const data = await fashionMnist();
-    await record('paired', await pairedComparison(data));
-    await record('pairedSeeds', await seedsPaired(data));
+    const { result, demoEvals } = await pairedComparison(data);
+    await record('paired', result);
+    await record('pairedSeeds', await seedsPaired(data, demoEvals));
   }
   if (part === 'reward') {
     const data = await fashionMnist();
