@@ -237,6 +237,12 @@ const deepRows: Row[] = [
   { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 35 min', dynamic: true },
 ];
 const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
+// The deeper twin against its own static model on the same test images (`--part deep`, after both stages).
+const deepTwin = r[`deepDynamic${deepDepth}`];
+const deepPair = r[`deepPaired${deepDepth}`];
+const deepSentence = deepPair && deepTwin
+  ? `At depth ${deepDepth} the twin reaches ${pct(deepPair.twinAccuracy)} at FLOP fraction ${deepTwin.flopFraction.toFixed(3)} (reference cost ${deepTwin.meanExecutedCost.toFixed(3)}) against its own static model's ${pct(deepPair.staticAccuracy)}: ${deepPair.twinAccuracy >= deepPair.staticAccuracy ? '+' : ''}${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points on the same ${deepPair.testImages.toLocaleString('en')} test images (paired bootstrap 95% CI [${(deepPair.twinMinusStatic.bootstrap.low * 100).toFixed(2)}, ${(deepPair.twinMinusStatic.bootstrap.high * 100).toFixed(2)}]; ${deepPair.twinMinusStatic.mcnemar.onlySecond} images only the twin got right, ${deepPair.twinMinusStatic.mcnemar.onlyFirst} only the static model; McNemar ${pText(deepPair.twinMinusStatic.mcnemar.pValue)}; one seed). The table's "vs static" column for these two rows is against the micro static model, as for every row.`
+  : '';
 /** The reference cost of the layers a pruned model kept (the costs from the search's record of the same model). */
 function prunedReferenceCost(removed: number[]): string {
   const costs: number[] | undefined = search?.costs;
@@ -301,12 +307,13 @@ const plotPoints: ScatterPoint[] = paired
       { label: `random policy (${rp.runs.length} seeds, mean +/- sd)`, x: rp.flopFraction.mean, xErr: rp.flopFraction.sd ?? 0, y: rp.accuracy.mean * 100, yErr: (rp.accuracy.sd ?? 0) * 100, group: 'control' },
       ...controlRows.filter((x) => x.d).map((x) => ({ label: x.d.control === 'pruned-static' ? `pruned static (layers ${x.d.removed.join(', ')} removed)` : 'static + extra epochs (compute-matched)', x: x.d.flopFraction, y: x.d.staticAccuracy * 100, group: 'control' })),
       ...attemptRows.filter((x) => x.d).map((x) => ({ label: x.label, x: x.d.flopFraction, y: x.d.dynamicAccuracy * 100, group: 'attempt' })),
+      ...deepRows.filter((x) => x.d).map((x) => ({ label: x.label, x: x.d.flopFraction, y: (x.dynamic ? x.d.dynamicAccuracy : x.d.staticAccuracy) * 100, group: 'deep' })),
     ]
   : [];
 if (plotPoints.length) {
   await fs.writeFile(
     path.join(dir, PLOT),
-    scatterSvg(plotPoints, { title: 'Fashion-MNIST, micro ViT: test accuracy against compute', xLabel: 'FLOP fraction (executed FLOPs per image over the static model\'s)', yLabel: 'test accuracy (%)', reference: { y: paired.static.accuracy * 100, label: 'static model' } }),
+    scatterSvg(plotPoints, { title: `Fashion-MNIST, micro ViT${deepRows.some((x) => x.d) ? ` (and depth ${deepDepth})` : ''}: test accuracy against compute`, xLabel: 'FLOP fraction (executed FLOPs per image over the static model\'s)', yLabel: 'test accuracy (%)', reference: { y: paired.static.accuracy * 100, label: 'static micro model' } }),
   );
 }
 const bestAttempt = [...atTwin].sort((a, b) => b.a.accuracy - a.a.accuracy)[0];
@@ -321,10 +328,14 @@ const headline = (() => {
     ...doneAttempts.map((x) => ({ label: x.label, acc: x.d.dynamicAccuracy, cost: x.d.flopFraction, p: x.d.vsDemoStatic?.mcnemar.pValue }))];
   const holding = rows.filter((x) => x.acc >= staticRef && x.cost < 1);
   if (holding.length) return `holds for ${holding.map((x) => `${x.label} (${points(x.acc, staticRef)} points, FLOP fraction ${x.cost.toFixed(3)}, McNemar ${x.p === undefined ? 'not computed' : pText(x.p)})`).join('; ')}.`;
+  if (deepPair && deepPair.twinAccuracy >= deepPair.staticAccuracy && deepTwin.flopFraction < 1) {
+    return `holds for the deeper backbone's twin (depth ${deepDepth}): ${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points against its own static model at FLOP fraction ${deepTwin.flopFraction.toFixed(3)}, McNemar ${pText(deepPair.twinMinusStatic.mcnemar.pValue)}${deepPair.twinMinusStatic.mcnemar.pValue < 0.05 ? '' : ' (at least as accurate, though not distinguishable at the 5% level)'}; not for micro, where no dynamic row reaches the static model (${pct(staticRef)}).`;
+  }
   const notRun = attemptRows.length - doneAttempts.length;
-  const deepRun = deepRows.some((x) => x.d);
+  const deepRun = deepRows.every((x) => x.d) && deepPair;
   const notYet = [...(notRun ? [`${notRun === attemptRows.length ? 'none' : `${notRun}`} of the ${attemptRows.length} attempts`] : []), ...(deepRun ? [] : ['the deeper backbone'])];
-  return `does not hold here: no dynamic row measured so far is as accurate as the static model (${pct(staticRef)}) at a lower cost${notYet.length ? `; not yet run: ${notYet.join(' and ')}, so this verdict is not final` : ''}.`;
+  const deepToo = deepPair ? `; nor at depth ${deepDepth}, where the twin is ${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points from its own static model (McNemar ${pText(deepPair.twinMinusStatic.mcnemar.pValue)})` : '';
+  return `does not hold here: no micro dynamic row measured so far is as accurate as the static micro model (${pct(staticRef)}) at a lower cost${deepToo}${notYet.length ? `; not yet run: ${notYet.join(' and ')}, so this verdict is not final` : ''}.`;
 })();
 // Is per-input skipping better than fixed pruning? Only at the nearest whole number of layers to the twin's FLOPs.
 const pr = r.controlPrunedStatic;
@@ -371,8 +382,7 @@ bytes processed, but a subset's tensors are never larger than the full batch's. 
 compute, not the memory a batch needs; the peak would fall only if no layer ran for every image.
 
 The deeper backbone (\`${cmd('deep')}\`) is where "dynamic >= static" is most likely to show: \`micro\` has little capacity
-to spare. Its rows above say when it has run; it needs many hours on this machine (data-parallel training buys
-little at the demo's batch of 64 on 2 cores: \`npm run bench:parallel\`).
+to spare. ${deepSentence || 'Its rows above say when it has run; it needs hours on this machine (data-parallel training buys little at the demo\'s batch of 64 on 2 cores: \`npm run bench:parallel\`).'}
 `
   : '';
 

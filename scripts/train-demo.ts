@@ -23,7 +23,8 @@
  *            the static teacher, a consolidation epoch, a curriculum, undiscounted returns with FLOP-proportional
  *            reward costs; each then at the twin's FLOP fraction against the twin (one gate bias, evaluation
  *            only). `--only attemptCurriculum,attemptFlopCosts` runs those alone (two processes, two cores)
- *   deep     (not part of `all`; many hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin
+ *   deep     (not part of `all`; hours here) a deeper backbone (DEMO_DEEP_DEPTH, default 12) and its twin with
+ *            the main recipe, then the twin against its own static model on the same test images
  *   paired   (not part of `all`; evaluation only, minutes) the demo twin against the demo static model on the
  *            same test images (McNemar exact test, paired bootstrap CI), each seed's twin against its own static
  *            model and the test pooled over seeds (run it after `seeds`), the random-policy control (the twin's
@@ -180,7 +181,7 @@ async function testScores(dir: string, data: Dataset, dynamic: boolean, sourceDe
 /** This row's answers against the demo static model's on the same test images: McNemar and a paired bootstrap. */
 async function againstDemoStatic(data: Dataset, right: Uint8Array) {
   const base = rightAnswers(await evaluateSaved(OUT.static, data.test, data.info, { mode: 'static', keepPerSample: true }));
-  return { mcnemar: mcnemar(base, right), bootstrap: pairedBootstrap(base, right, { seed: 0 }) };
+  return pairedTest(base, right);
 }
 
 /** Options of a static stage beyond the main part's (a fine-tune from given weights, a deeper backbone). */
@@ -305,7 +306,7 @@ async function atFlopFraction(dir: string, data: Dataset, target: number) {
 async function twinAtFlops(data: Dataset, target: number, prunedDir: string) {
   const { right: twin, ...at } = await atFlopFraction(OUT.dynamic, data, target);
   const pruned = rightAnswers(await evaluateSaved(prunedDir, data.test, data.info, { mode: 'static', keepPerSample: true }));
-  return { ...at, twinMinusPruned: { mcnemar: mcnemar(pruned, twin), bootstrap: pairedBootstrap(pruned, twin, { seed: 0 }) }, vsDemoStatic: await againstDemoStatic(data, twin) };
+  return { ...at, twinMinusPruned: pairedTest(pruned, twin), vsDemoStatic: await againstDemoStatic(data, twin) };
 }
 
 /** The demo twin on the test images, kept per image, and its FLOP fraction there: what every attempt is set against. */
@@ -327,9 +328,14 @@ async function attemptAtTwinFlops(name: string, data: Dataset, reference: TwinOn
   const twin = rightAnswers(reference.e);
   return {
     ...at, twinAccuracy: reference.e.accuracy,
-    minusTwin: { mcnemar: mcnemar(twin, right), bootstrap: pairedBootstrap(twin, right, { seed: 0 }) },
+    minusTwin: pairedTest(twin, right),
     vsDemoStatic: await againstDemoStatic(data, right),
   };
+}
+
+/** B against A on the same images (1 = right): McNemar's exact test and a paired bootstrap of B's accuracy minus A's. */
+function pairedTest(a: Uint8Array, b: Uint8Array, seed = 0) {
+  return { mcnemar: mcnemar(a, b), bootstrap: pairedBootstrap(a, b, { seed }) };
 }
 
 /** Per-image correctness (1 = right) of an evaluation kept per sample. */
@@ -362,7 +368,7 @@ async function pairedComparison(data: Dataset) {
     const decisions = randomPolicyDecisions(data.test.count, d.layerRates, seed);
     const r = await evaluate(dy.model, data.test, data.info, { mode: 'dynamic', decisions, keepPerSample: true });
     const right = rightAnswers(r);
-    randomRuns.push({ seed, ...row(r, 0), twinMinusRandom: { mcnemar: mcnemar(right, twinRight), bootstrap: pairedBootstrap(right, twinRight, { seed }) } });
+    randomRuns.push({ seed, ...row(r, 0), twinMinusRandom: pairedTest(right, twinRight, seed) });
   }
   // Memory on one batch of test images, both paths on the same batch.
   const B = E.memoryBatch;
@@ -378,7 +384,7 @@ async function pairedComparison(data: Dataset) {
     testImages: data.test.count,
     static: { model: 'fashion-mnist-micro-static', ...row(s, 0) },
     twin: { model: 'fashion-mnist-micro-dynamic', ...row(d, L) },
-    twinMinusStatic: { mcnemar: mcnemar(staticRight, twinRight), bootstrap: pairedBootstrap(staticRight, twinRight, { seed: 0 }) },
+    twinMinusStatic: pairedTest(staticRight, twinRight),
     randomPolicy: {
       rates: d.layerRates,
       runs: randomRuns,
@@ -423,9 +429,21 @@ async function seedsPaired(data: Dataset, demoEvals: { static: EvalResult; twin:
     const [staticRight, twinRight] = [rightAnswers(s), rightAnswers(d)];
     allStatic.push(...staticRight);
     allTwin.push(...twinRight);
-    rows.push({ seed, staticAccuracy: s.accuracy, twinAccuracy: d.accuracy, twinMinusStatic: { mcnemar: mcnemar(staticRight, twinRight), bootstrap: pairedBootstrap(staticRight, twinRight, { seed }) } });
+    rows.push({ seed, staticAccuracy: s.accuracy, twinAccuracy: d.accuracy, twinMinusStatic: pairedTest(staticRight, twinRight, seed) });
   }
   return { command: 'npm run train:demo -- --part paired', measuredAt: new Date().toISOString(), testImages: data.test.count, seeds: rows, pooled: mcnemar(allStatic, allTwin) };
+}
+
+/** A twin against the static model it was trained from, on the same test images (the deeper backbone's pair). */
+async function twinAgainstOwnStatic(data: Dataset, staticDir: string, twinDir: string) {
+  const s = await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
+  const d = await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers });
+  const [staticRight, twinRight] = [rightAnswers(s), rightAnswers(d)];
+  return {
+    command: 'npm run train:demo -- --part deep', measuredAt: new Date().toISOString(), testImages: data.test.count,
+    staticAccuracy: s.accuracy, twinAccuracy: d.accuracy,
+    twinMinusStatic: pairedTest(staticRight, twinRight),
+  };
 }
 
 /** The split-transfer protocol's five stages (classes 0-4, then 5-9), with seeds seed .. seed + 4. */
@@ -568,9 +586,11 @@ async function main() {
   }
   if (part === 'deep') {
     const data = await fashionMnist();
-    const staticDir = path.join(WORK, `deep-${E.deepDepth}-static`);
+    const [staticDir, twinDir] = [path.join(WORK, `deep-${E.deepDepth}-static`), path.join(WORK, `deep-${E.deepDepth}-dynamic`)];
     await stageStatic(`deepStatic${E.deepDepth}`, staticDir, data, E.staticEpochs, 0, E.staticLayerDrop, { configOverrides: { depth: E.deepDepth }, record: { depth: E.deepDepth } });
-    await stageAgent(`deepDynamic${E.deepDepth}`, staticDir, path.join(WORK, `deep-${E.deepDepth}-dynamic`), data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
+    await stageAgent(`deepDynamic${E.deepDepth}`, staticDir, twinDir, data, { epochs: E.agentEpochs, alpha: E.alpha, seed: 1 });
+    const key = `deepPaired${E.deepDepth}`;
+    if (!JSON.parse(await fs.readFile(RESULTS, 'utf8'))[key]) await record(key, await twinAgainstOwnStatic(data, staticDir, twinDir));
   }
   if (part === 'paired') {
     const data = await fashionMnist();
