@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { scatterSvg, type ScatterPoint } from '../src-main/core/bench/scatter-svg';
 import { table as textTable } from '../src-main/core/bench/table';
-import { meanSd, type MeanSd } from '../src-main/core/stats';
+import { meanSd, pairedTTest, type MeanSd } from '../src-main/core/stats';
 
 /** An aligned text table in a fenced block, so it reads the same in a terminal and rendered. */
 const table = (header: string[], rows: unknown[][]) => '```\n' + textTable(header, rows as (string | number)[][]) + '\n```';
@@ -189,13 +189,14 @@ const staticSeeds = seedPairs.filter((p) => p.static?.staticAccuracy !== undefin
 const twinSeeds = seedPairs.filter((p) => p.twin?.dynamicAccuracy !== undefined);
 // The main twin's FLOP fraction was measured by `--part paired`; the seeds' stages record their own.
 const twinFlops = (p: (typeof seedPairs)[number]): number | undefined => p.twin.flopFraction ?? (p.seed === 0 ? paired?.twin.flopFraction : undefined);
+// Paired per seed: twin r minus the static model it was trained from (static seed r), in points.
+const seedDiffs = twinSeeds.filter((p) => p.static?.staticAccuracy !== undefined).map((p) => 100 * (p.twin.dynamicAccuracy - p.static.staticAccuracy));
 const seedStats = {
   staticAcc: meanSd(staticSeeds.map((p) => p.static.staticAccuracy)),
   twinAcc: meanSd(twinSeeds.map((p) => p.twin.dynamicAccuracy)),
   twinCost: meanSd(twinSeeds.map((p) => p.twin.meanExecutedCost)),
   twinFlops: meanSd(twinSeeds.map(twinFlops).filter((x): x is number => x !== undefined)),
-  // Paired per seed: twin r against the static model it was trained from (static seed r).
-  diff: meanSd(twinSeeds.filter((p) => p.static?.staticAccuracy !== undefined).map((p) => p.twin.dynamicAccuracy - p.static.staticAccuracy)),
+  diff: meanSd(seedDiffs.map((d) => d / 100)),
 };
 const seedRows = [
   [`static micro ViT (${staticSeeds.length} seed${staticSeeds.length > 1 ? 's' : ''})`, pm(seedStats.staticAcc), '1.000', '1.000'],
@@ -207,12 +208,17 @@ const seedNote = missingSeeds.length
   ? `${twinSeeds.length} of 3 seeds so far (${twinSeeds.length > 1 ? 'the standard deviation is of that many' : 'so no standard deviation'}); ` +
     `seed${missingSeeds.length > 1 ? 's' : ''} ${missingSeeds.join(' and ')} not yet run: ${pending(`DEMO_SEEDS=${missingSeeds.join(',')} npm run train:demo -- --part seeds`, 'static 20 epochs + twin 5 epochs per seed, about 2 h each on a free core here')}.`
   : `Mean +/- sample standard deviation over seeds ${twinSeeds.map((p) => p.seed).join(', ')} (static seed r, its twin agent seed r + 1).`;
+// The seed as the unit of replication: does the recipe lose accuracy draw after draw? (Student's paired t over seeds.)
+const seedT = seedDiffs.length > 1 ? pairedTTest(seedDiffs) : null;
+const seedTSentence = seedT
+  ? ` Taking the seed as the unit (one paired difference per seed: ${seedDiffs.map((d) => d.toFixed(2)).join(', ')} points), Student's paired t-test gives t(${seedT.df}) = ${seedT.t.toFixed(2)}, ${pText(seedT.pValue)}, 95% CI of the mean difference [${seedT.low.toFixed(2)}, ${seedT.high.toFixed(2)}] points: ${seedT.pValue < 0.05 ? `at the 5% level the recipe's twin is ${seedT.mean < 0 ? 'less' : 'more'} accurate than its static model from one draw to the next.` : `with ${seedT.n} seeds this test cannot tell at the 5% level whether a new draw of the recipe would lose accuracy.`}`
+  : '';
 // Each seed's twin against its own static model on the same test images, and pooled over seeds (`--part paired`).
 const ps = r.pairedSeeds;
 const seedTests = ps?.seeds.length > 1
   ? ` Each twin against the static model it came from, on the same ${ps.testImages.toLocaleString('en')} test images (\`${ps.command}\`): ${ps.seeds
       .map((x: any) => `seed ${x.seed} ${x.twinAccuracy >= x.staticAccuracy ? '+' : ''}${points(x.twinAccuracy, x.staticAccuracy)} points (McNemar ${pText(x.twinMinusStatic.mcnemar.pValue)})`)
-      .join(', ')}; pooled over the ${ps.pooled.n.toLocaleString('en')} (seed, image) pairs, ${ps.pooled.onlySecond} only the twin got right and ${ps.pooled.onlyFirst} only the static model, McNemar ${pText(ps.pooled.pValue)} (the pooled test asks whether this recipe's twin is less accurate than its static model across draws, taking each seed's images as independent pairs). ${ps.pooled.pValue < 0.05 ? `At the 5% level the recipe's twin is ${ps.pooled.onlySecond < ps.pooled.onlyFirst ? 'less' : 'more'} accurate than its static model.` : 'At the 5% level the two are not distinguishable over these seeds.'}`
+      .join(', ')}; pooled over the ${ps.pooled.n.toLocaleString('en')} (seed, image) pairs, ${ps.pooled.onlySecond} only the twin got right and ${ps.pooled.onlyFirst} only the static model, McNemar ${pText(ps.pooled.pValue)} (the pooled test takes every (seed, image) pair as independent: it asks about these ${ps.seeds.length} pairs of models on these images, not about a new draw). ${ps.pooled.pValue < 0.05 ? `At the 5% level these twins are, together, ${ps.pooled.onlySecond < ps.pooled.onlyFirst ? 'less' : 'more'} accurate than their static models.` : 'At the 5% level the two are not distinguishable over these seeds.'}`
   : '';
 
 // One row per control, attempt or deeper model: the JSON key, its label, and the command that produces it.
@@ -350,7 +356,7 @@ more; FLOP fraction: executed FLOPs per image, gates included, over the static m
 
 ${table(['row', 'test accuracy (%)', 'reference cost', 'FLOP fraction'], seedRows)}
 
-${seedNote}${seedTests}
+${seedNote}${seedTests}${seedTSentence}
 
 **Paired test, twin against static on the same ${paired.testImages.toLocaleString('en')} test images** (\`${paired.command}\`, evaluation only):
 the twin is ${points(paired.twin.accuracy, paired.static.accuracy)} points from the static model (paired bootstrap 95% CI
