@@ -239,8 +239,8 @@ const controlRows: Row[] = [
 ];
 const attemptRows: Row[] = Object.entries(attemptLabels).map(([k, label]) => ({ label, d: r[k], command: cmd('attempts'), note: 'about 25 min per attempt on a free core', dynamic: true }));
 const deepRows: Row[] = [
-  { label: `deeper backbone: static, depth ${deepDepth}`, d: r[`deepStatic${deepDepth}`], command: cmd('deep'), note: 'about 2 h on a free core; DEMO_DEEP_DEPTH=16 for 16', dynamic: false },
-  { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 35 min', dynamic: true },
+  { label: `deeper backbone: static, depth ${deepDepth}`, d: r[`deepStatic${deepDepth}`], command: cmd('deep'), note: 'about 2.3 h with --workers 2 here (1.5x the FLOPs of micro per image); DEMO_DEEP_DEPTH=16 for 16', dynamic: false },
+  { label: `deeper backbone: twin, depth ${deepDepth}`, d: r[`deepDynamic${deepDepth}`], command: cmd('deep'), note: 'after the static one, about 40 min', dynamic: true },
 ];
 const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
 // The deeper twin against its own static model on the same test images (`--part deep`, after both stages).
