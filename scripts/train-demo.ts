@@ -416,11 +416,7 @@ async function seedsPaired(data: Dataset, demoEvals: { static: EvalResult; twin:
   for (const r of E.extraSeeds) {
     const [staticDir, twinDir] = [path.join(WORK, `static-seed-${r}`), path.join(WORK, `dynamic-seed-${r}`)];
     if (!((await exists(path.join(staticDir, 'DONE'))) && (await exists(path.join(twinDir, 'DONE'))))) continue;
-    seeds.push({
-      seed: r,
-      static: await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers }),
-      twin: await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers }),
-    });
+    seeds.push({ seed: r, ...(await pairOnTest(data, staticDir, twinDir)) });
   }
   const rows = [];
   const allStatic: number[] = [];
@@ -434,10 +430,17 @@ async function seedsPaired(data: Dataset, demoEvals: { static: EvalResult; twin:
   return { command: 'npm run train:demo -- --part paired', measuredAt: new Date().toISOString(), testImages: data.test.count, seeds: rows, pooled: mcnemar(allStatic, allTwin) };
 }
 
+/** A static model and its twin on the test images, kept per image for paired tests. */
+async function pairOnTest(data: Dataset, staticDir: string, twinDir: string): Promise<{ static: EvalResult; twin: EvalResult }> {
+  return {
+    static: await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers }),
+    twin: await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers }),
+  };
+}
+
 /** A twin against the static model it was trained from, on the same test images (the deeper backbone's pair). */
 async function twinAgainstOwnStatic(data: Dataset, staticDir: string, twinDir: string) {
-  const s = await evaluateSaved(staticDir, data.test, data.info, { mode: 'static', keepPerSample: true, workers });
-  const d = await evaluateSaved(twinDir, data.test, data.info, { mode: 'dynamic', keepPerSample: true, workers });
+  const { static: s, twin: d } = await pairOnTest(data, staticDir, twinDir);
   const [staticRight, twinRight] = [rightAnswers(s), rightAnswers(d)];
   return {
     command: 'npm run train:demo -- --part deep', measuredAt: new Date().toISOString(), testImages: data.test.count,
