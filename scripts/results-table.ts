@@ -33,13 +33,16 @@ function provenanceNotes<T>(rows: T[], label: (row: T) => string, provenance: (r
   return notes.map((note) => `${rows.filter((x) => provenance(x) === note).map(label).join(', ')}: ${note}.`);
 }
 const min = (s: number | undefined) => (s === undefined ? '-' : `${(s / 60).toFixed(1)} min`);
+/** A stage's wall time; "from step N" when it resumed from checkpoints that did not keep the time before. */
+const stageMin = (d: { wallSeconds?: number; wallSecondsFromStep?: number } | undefined) =>
+  `${min(d?.wallSeconds)}${d?.wallSecondsFromStep ? ` from step ${d.wallSecondsFromStep.toLocaleString('en')}` : ''}`;
 const b256 = bench?.batches?.find((b: { batchSize: number }) => b.batchSize === 256);
 const speedup = b256?.speedup ? `${b256.speedup.toFixed(2)}x` : '-';
 
 const rows = [
-  [`static micro ViT${r.static?.layerDrop ? `, LayerDrop ${r.static.layerDrop}` : ''}`, r.static?.epochs, min(r.static?.wallSeconds), pct(r.static?.staticAccuracy), '-', '1.000', '8.00', '1.00x'],
-  [`dynamic, alpha ${r.dynamic?.alpha}${r.dynamic?.reward ? `, ${r.dynamic.reward} reward` : ''}`, `+${r.dynamic?.epochs}`, min(r.dynamic?.wallSeconds), pct(r.dynamic?.staticAccuracy), pct(r.dynamic?.dynamicAccuracy), r.dynamic?.meanExecutedCost?.toFixed(3), r.dynamic?.meanExecutedLayers?.toFixed(2), speedup],
-  [`dynamic, alpha ${r.dynamicLargeAlpha?.alpha}${r.dynamicLargeAlpha?.reward ? `, ${r.dynamicLargeAlpha.reward} reward` : ''}`, `+${r.dynamicLargeAlpha?.epochs}`, min(r.dynamicLargeAlpha?.wallSeconds), pct(r.dynamicLargeAlpha?.staticAccuracy), pct(r.dynamicLargeAlpha?.dynamicAccuracy), r.dynamicLargeAlpha?.meanExecutedCost?.toFixed(3), r.dynamicLargeAlpha?.meanExecutedLayers?.toFixed(2), '-'],
+  [`static micro ViT${r.static?.layerDrop ? `, LayerDrop ${r.static.layerDrop}` : ''}`, r.static?.epochs, stageMin(r.static), pct(r.static?.staticAccuracy), '-', '1.000', '8.00', '1.00x'],
+  [`dynamic, alpha ${r.dynamic?.alpha}${r.dynamic?.reward ? `, ${r.dynamic.reward} reward` : ''}`, `+${r.dynamic?.epochs}`, stageMin(r.dynamic), pct(r.dynamic?.staticAccuracy), pct(r.dynamic?.dynamicAccuracy), r.dynamic?.meanExecutedCost?.toFixed(3), r.dynamic?.meanExecutedLayers?.toFixed(2), speedup],
+  [`dynamic, alpha ${r.dynamicLargeAlpha?.alpha}${r.dynamicLargeAlpha?.reward ? `, ${r.dynamicLargeAlpha.reward} reward` : ''}`, `+${r.dynamicLargeAlpha?.epochs}`, stageMin(r.dynamicLargeAlpha), pct(r.dynamicLargeAlpha?.staticAccuracy), pct(r.dynamicLargeAlpha?.dynamicAccuracy), r.dynamicLargeAlpha?.meanExecutedCost?.toFixed(3), r.dynamicLargeAlpha?.meanExecutedLayers?.toFixed(2), '-'],
 ];
 const transfer = [
   ['source: classes 0-4, static then dynamic', `${r.transferSourceStatic?.epochs} + ${r.transferSourceDynamic?.epochs}`, pct(r.transferSourceDynamic?.dynamicAccuracy), r.transferSourceDynamic?.meanExecutedCost?.toFixed(3)],
@@ -133,7 +136,7 @@ const PART_STAGES = {
 } as const;
 const partWall = (stages: readonly string[]) => stages.reduce((a, k) => a + (r[k]?.wallSeconds ?? NaN), 0);
 const parts = Object.entries(PART_STAGES)
-  .map(([p, stages]) => `${p} ${min(partWall(stages))} (${stages.map((k) => `${k} ${min(r[k]?.wallSeconds)}`).join(' + ')})`)
+  .map(([p, stages]) => `${p} ${min(partWall(stages))} (${stages.map((k) => `${k} ${stageMin(r[k])}`).join(' + ')})`)
   .join('; ');
 
 // The reward ablation (`--part reward`): the agent stage on the main static model, each reward over alphas.
@@ -260,14 +263,14 @@ function comparisonRow(x: Row): unknown[] {
   const acc = x.dynamic ? x.d.dynamicAccuracy : x.d.staticAccuracy;
   const cost = x.dynamic ? x.d.meanExecutedCost.toFixed(3) : x.d.control === 'pruned-static' ? prunedReferenceCost(x.d.removed) : '1.000';
   const vs = x.d.vsDemoStatic;
-  return [x.label, pct(acc), cost, x.d.flopFraction?.toFixed(3) ?? '-', points(acc, staticRef), vs ? pText(vs.mcnemar.pValue) : '-', min(x.d.wallSeconds)];
+  return [x.label, pct(acc), cost, x.d.flopFraction?.toFixed(3) ?? '-', points(acc, staticRef), vs ? pText(vs.mcnemar.pValue) : '-', stageMin(x.d)];
 }
 const rp = paired?.randomPolicy;
 const twinVsRandom = rp?.runs.map((x: any) => x.twinMinusRandom);
 const mainRows = paired
   ? [
-      ['static micro ViT (the demo model)', pct(paired.static.accuracy), '1.000', '1.000', '0.00', '-', min(r.static?.wallSeconds)],
-      [`dynamic twin (the demo model)`, pct(paired.twin.accuracy), paired.twin.meanExecutedCost.toFixed(3), paired.twin.flopFraction.toFixed(3), points(paired.twin.accuracy, paired.static.accuracy), pText(paired.twinMinusStatic.mcnemar.pValue), min(r.dynamic?.wallSeconds)],
+      ['static micro ViT (the demo model)', pct(paired.static.accuracy), '1.000', '1.000', '0.00', '-', stageMin(r.static)],
+      [`dynamic twin (the demo model)`, pct(paired.twin.accuracy), paired.twin.meanExecutedCost.toFixed(3), paired.twin.flopFraction.toFixed(3), points(paired.twin.accuracy, paired.static.accuracy), pText(paired.twinMinusStatic.mcnemar.pValue), stageMin(r.dynamic)],
       [`control: random policy at the twin's per-layer rates (${rp.runs.length} seeds)`, `${pm(rp.accuracy)}%`, pm(rp.meanExecutedCost, 1, 3), pm(rp.flopFraction, 1, 3), (100 * (rp.accuracy.mean - paired.static.accuracy)).toFixed(2), '-', 'evaluation'],
     ]
   : [];
@@ -280,6 +283,8 @@ const comparisonTable = table(
   ['row', 'test accuracy', 'reference cost', 'FLOP fraction', 'vs static (points)', 'McNemar vs static', 'wall time'],
   [...mainRows, ...[...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d).map(comparisonRow), ...eqRows],
 );
+// Where a row's figures came from, when not from one uninterrupted run of its command (a resume across sessions).
+const comparisonNotes = provenanceNotes([...controlRows, ...attemptRows, ...deepRows].filter((x) => x.d), (x) => x.label, (x) => x.d.provenance);
 // Rows that need trainings not run yet: the command for each, never a number.
 const pendingRows = [...controlRows, ...attemptRows, ...deepRows].filter((x) => !x.d);
 const pendingList = pendingRows.length
@@ -366,7 +371,7 @@ only the static model, McNemar's exact test ${pText(paired.twinMinusStatic.mcnem
 Controls and attempts, each against the same static model on the same images (McNemar's exact test per row):
 
 ${comparisonTable}
-
+${comparisonNotes.length ? `\n${comparisonNotes.join(' ')}\n` : ''}
 ![Test accuracy against FLOP fraction for every row above: a point above the dashed line and left of 1 would be the thesis headline](${PLOT})
 
 ${pendingList}
@@ -432,7 +437,7 @@ difference of two test accuracies on that many images; seeds: the same stage wit
 ${table(
   ['stage', 'committed accuracy', 'rerun accuracy', 'rerun - committed (points)', '2 SE (points)', 'committed cost', 'rerun cost', 'other seeds', 'committed wall', 'rerun wall'],
   rows.map((x) => [x.k, pct(x.a), pct(x.b), x.diff.toFixed(2), Number.isFinite(x.se) ? (2 * x.se).toFixed(2) : '-', cost(r[x.k]), cost(rerun[x.k]),
-    x.seeds.map((s) => `${s.seed}: ${pct(acc(s.d))}`).join(', ') || '-', min(r[x.k]?.wallSeconds), min(rerun[x.k]?.wallSeconds)]),
+    x.seeds.map((s) => `${s.seed}: ${pct(acc(s.d))}`).join(', ') || '-', stageMin(r[x.k]), stageMin(rerun[x.k])]),
 )}
 
 ${outside.length ? `Outside twice the standard error: ${outside.map(spread).join('; ')}.` : 'Every stage is within twice the standard error of the committed figure.'}

@@ -51,7 +51,7 @@ import { executedFlopFraction, forwardDynamic, loadModel, saveModel } from '../s
 import { meanSd, mcnemar, pairedBootstrap } from '../src-main/core/stats';
 import { checkWorkers, defaultWorkers } from '../src-main/core/parallel/threads';
 import { pruneModel } from '../src-main/core/export/prune';
-import { evaluate, evaluateSaved, randomPolicyDecisions, trainAgent, trainStatic, type EvalResult, type RewardMode, type TrainProgress } from '../src-main/core/train';
+import { evaluate, evaluateSaved, randomPolicyDecisions, trainAgent, trainStatic, type EvalResult, type LoopResult, type RewardMode, type TrainProgress } from '../src-main/core/train';
 import { writeFileAtomic } from '../src-main/core/util/atomic';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -184,6 +184,17 @@ async function againstDemoStatic(data: Dataset, right: Uint8Array) {
   return pairedTest(base, right);
 }
 
+/**
+ * A stage's wall time, from its start to its model (the test scores after it are not counted): over every resume
+ * when its checkpoints kept their seconds, else from the resume, with the step it resumed from.
+ */
+function stageTime(t0: number, r: LoopResult): { wallSeconds: number; wallSecondsFromStep?: number } {
+  const sinceStart = (Date.now() - t0) / 1000;
+  if (r.resumedFromStep === 0) return { wallSeconds: sinceStart };
+  if (r.trainedSeconds === null) return { wallSeconds: sinceStart, wallSecondsFromStep: r.resumedFromStep };
+  return { wallSeconds: r.trainedSeconds + (sinceStart - r.wallSeconds) };
+}
+
 /** Options of a static stage beyond the main part's (a fine-tune from given weights, a deeper backbone). */
 type StaticExtra = Pick<Parameters<typeof trainStatic>[0], 'initFrom' | 'configOverrides' | 'lr' | 'minLr' | 'warmupEpochs'> & {
   record?: Record<string, unknown>;
@@ -197,7 +208,7 @@ async function stageStatic(name: string, out: string, data: Dataset, epochs: num
   const { record: recorded, sourceDepth, ...trainExtra } = extra;
   const r = await trainStatic({ data, preset: 'micro', epochs, out, seed, layerDrop, ...trainExtra, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
-  await record(name, { stage: 'static', epochs, layerDrop, ...recorded, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
+  await record(name, { stage: 'static', epochs, layerDrop, ...recorded, ...stageTime(t0, r), history: r.history, ...(await testScores(out, data, false, sourceDepth)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 
@@ -218,7 +229,7 @@ async function stageAgent(name: string, from: string, out: string, data: Dataset
   const t0 = Date.now();
   const r = await trainAgent({ data, from, out, epochs, alpha, seed, newHead, reward, ...variation, provenance: { command: 'npm run train:demo' } }, { resume: true, checkpointDir: path.join(WORK, name, 'checkpoints'), onProgress: progress(name), workers });
   r.model.dispose();
-  await record(name, { stage: 'agent', alpha, reward, epochs, newHead, variation, wallSeconds: (Date.now() - t0) / 1000, history: r.history, ...(await testScores(out, data, true)) });
+  await record(name, { stage: 'agent', alpha, reward, epochs, newHead, variation, ...stageTime(t0, r), history: r.history, ...(await testScores(out, data, true)) });
   await fs.writeFile(path.join(out, 'DONE'), new Date().toISOString());
 }
 

@@ -40,6 +40,12 @@ describe('checkpoints', () => {
     const b2 = await trainStatic(opts(path.join(root, 'b')), { resume: true, onMetric: (m) => part.push(m) });
     b2.model.dispose();
     expect(b2.steps).toBe(a.steps);
+    // The whole run's time survives the resume: the resumed call adds its own seconds to the checkpoint's.
+    expect(a.resumedFromStep).toBe(0);
+    expect(a.trainedSeconds).toBe(a.wallSeconds);
+    expect(b2.resumedFromStep).toBe(7);
+    expect(b2.trainedSeconds!).toBeGreaterThan(b2.wallSeconds);
+    expect(b2.trainedSeconds!).toBeLessThanOrEqual(b1.wallSeconds + b2.wallSeconds);
     expect(stepLosses(part).filter(([s]) => s > 7)).toEqual(stepLosses(full).filter(([s]) => s > 7));
     const wa = await weights(path.join(root, 'a'));
     const wb = await weights(path.join(root, 'b'));
@@ -54,7 +60,15 @@ describe('checkpoints', () => {
     (await trainAgent(opts(path.join(root, 'a')), { onMetric: (m) => full.push(m) })).model.dispose();
     const part: MetricRecord[] = [];
     (await trainAgent(opts(path.join(root, 'b')), { stopAfterSteps: 4, onMetric: (m) => part.push(m) })).model.dispose();
-    (await trainAgent(opts(path.join(root, 'b')), { resume: true, onMetric: (m) => part.push(m) })).model.dispose();
+    // A checkpoint written before the loop kept its seconds: the resumed run's total time is unknown, not guessed.
+    const state = path.join((await latestCheckpoint(path.join(root, 'b', 'checkpoints')))!, 'state.json');
+    const { trainedSeconds, ...older } = JSON.parse(readFileSync(state, 'utf8'));
+    expect(trainedSeconds).toBeGreaterThan(0);
+    await fs.writeFile(state, JSON.stringify(older));
+    const b2 = await trainAgent(opts(path.join(root, 'b')), { resume: true, onMetric: (m) => part.push(m) });
+    b2.model.dispose();
+    expect(b2.resumedFromStep).toBe(4);
+    expect(b2.trainedSeconds).toBeNull();
     expect(stepLosses(part).filter(([s]) => s > 4)).toEqual(stepLosses(full).filter(([s]) => s > 4));
     const wa = await weights(path.join(root, 'a'));
     const wb = await weights(path.join(root, 'b'));

@@ -30,6 +30,11 @@ export interface TrainPosition {
   best: { value: number; epoch: number } | null;
   /** Per-epoch history, carried so a resumed run reports the whole curve. */
   history: Record<string, number>[];
+  /**
+   * Seconds the loop has run to reach this position, summed over resumes, so a resumed run reports its
+   * whole wall time. Absent in checkpoints written before it was kept: the time before them is unknown.
+   */
+  trainedSeconds?: number;
 }
 
 interface StateFile extends TrainPosition {

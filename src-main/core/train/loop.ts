@@ -37,7 +37,12 @@ export interface LoopResult {
   epochs: number;
   history: Record<string, number>[];
   best: { value: number; epoch: number } | null;
+  /** Seconds this call ran (from its resume, when it resumed). */
   wallSeconds: number;
+  /** Step the call resumed from (0: a fresh run). */
+  resumedFromStep: number;
+  /** Seconds of the whole run over every resume; null when it resumed from a checkpoint that did not keep them. */
+  trainedSeconds: number | null;
   /** True when cancelled or stopped early by stopAfterSteps (a checkpoint was left). */
   stoppedEarly: boolean;
 }
@@ -106,6 +111,16 @@ async function epochs(
   const { height: H, width: W, channels: C } = data.train;
   const started = performance.now();
   const stepsAtStart = pos.step;
+  const secondsBefore = stepsAtStart === 0 ? 0 : (pos.trainedSeconds ?? null);
+  const elapsed = () => (performance.now() - started) / 1000;
+  const trained = () => (secondsBefore === null ? undefined : secondsBefore + elapsed());
+  const result = (stoppedEarly: boolean, epochsDone: number): LoopResult => {
+    const wallSeconds = elapsed();
+    return {
+      steps: pos.step, epochs: epochsDone, history: pos.history, best: pos.best, wallSeconds,
+      resumedFromStep: stepsAtStart, trainedSeconds: secondsBefore === null ? null : secondsBefore + wallSeconds, stoppedEarly,
+    };
+  };
   let ips = 0;
   const sync = async () => pool?.pull();
   /**
@@ -117,7 +132,7 @@ async function epochs(
     const key = `${at.step}/${at.epoch}/${at.batchInEpoch}`;
     if (key === saved) return;
     await sync();
-    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...at, rngState: rng.state() });
+    await saveCheckpoint(ckptDir, model, spec.meta, optimizers, { ...at, rngState: rng.state(), trainedSeconds: trained() });
     saved = key;
     hooks.onCheckpoint?.({ step: at.step, epoch: at.epoch });
   };
@@ -138,7 +153,7 @@ async function epochs(
         await stream.return?.();
         await checkpoint();
         if (hooks.signal?.aborted) throw new CancelledError();
-        return { steps: pos.step, epochs: pos.epoch, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: true };
+        return result(true, pos.epoch);
       }
       const t0 = performance.now();
       const draws = stepper.draw(rng, batch.size);
@@ -157,8 +172,7 @@ async function epochs(
       pos.batchInEpoch++;
       const dt = (performance.now() - t0) / 1000;
       ips = ips === 0 ? batch.size / dt : 0.9 * ips + 0.1 * (batch.size / dt);
-      const elapsed = (performance.now() - started) / 1000;
-      const eta = ((totalSteps - pos.step) * elapsed) / Math.max(1, pos.step - stepsAtStart);
+      const eta = ((totalSteps - pos.step) * elapsed()) / Math.max(1, pos.step - stepsAtStart);
       hooks.onProgress?.({
         phase: 'train', step: pos.step, totalSteps, epoch: pos.epoch, epochs: spec.epochs,
         fraction: pos.step / totalSteps, loss: m.loss, accuracy: m.accuracy, meanExecutedCost: m.executedCost,
@@ -185,7 +199,7 @@ async function epochs(
     await checkpoint({ ...pos, epoch: pos.epoch + 1, batchInEpoch: 0 });
   }
   await markComplete(spec.out);
-  return { steps: pos.step, epochs: spec.epochs, history: pos.history, best: pos.best, wallSeconds: (performance.now() - started) / 1000, stoppedEarly: false };
+  return result(false, spec.epochs);
 }
 
 /** A run that would train nothing (or never validate) fails before it starts, saying what is short. */
