@@ -10,6 +10,7 @@ import { defineKind, type JobContext, type JobRegistry } from './types';
 import { BenchResultSchema, EngineBenchResultSchema, EvalResultSchema, ExportResultSchema, parseResult, SearchResultSchema } from '../contract/results';
 import type { LoadOptions } from '../../core/data/types';
 import { defaultWorkers, workersFor } from '../../core/parallel/threads';
+import type { LoopResult } from '../../core/train/loop';
 import type { TrainHooks, TrainProgress } from '../../core/train/types';
 
 /** Dataset load options from the training params' data knobs. */
@@ -22,6 +23,11 @@ function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; val
 }
 
 /** Core training hooks wired to a job context. */
+/** A training's time: this call's, the step it resumed from, and the whole run's over every resume (null: unknown). */
+function runTime(r: LoopResult) {
+  return { wallSeconds: r.wallSeconds, resumedFromStep: r.resumedFromStep, trainedSeconds: r.trainedSeconds };
+}
+
 function trainHooks(ctx: JobContext, workers: number, checkpointEvery?: number): TrainHooks {
   return {
     signal: ctx.signal,
@@ -74,7 +80,7 @@ const train = defineKind({
     result.model.dispose();
     const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'static', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
-      model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds,
+      model: ctx.runId, accuracy: test.accuracy, epochs: result.epochs, steps: result.steps, ...runTime(result),
       bestEpoch: result.best?.epoch ?? null, history: result.history, dataset: data.info.name, backend: info.name,
     };
   },
@@ -113,7 +119,7 @@ const agent = defineKind({
     const test = await core.evaluateSaved(ctx.outputModelDir, data.test, data.info, { mode: 'dynamic', signal: ctx.signal, workers: workersFor(p.workers, info.name) });
     return {
       model: ctx.runId, accuracy: test.accuracy, meanExecutedCost: test.meanExecutedCost, meanExecutedLayers: test.meanExecutedLayers,
-      epochs: result.epochs, steps: result.steps, wallSeconds: result.wallSeconds, bestEpoch: result.best?.epoch ?? null,
+      epochs: result.epochs, steps: result.steps, ...runTime(result), bestEpoch: result.best?.epoch ?? null,
       history: result.history, backend: info.name,
     };
   },

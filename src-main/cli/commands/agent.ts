@@ -2,10 +2,10 @@
 import { REWARD_COSTS } from '../../app/contract/job-params';
 import { ADVANTAGE_MODES, REWARD_MODES } from '../../core/train/modes';
 import { oneOf, requireString } from '../args';
+import { pct, trainTime } from '../format';
 import { defineJobCommand } from '../job-command';
 import { WORKERS_FLAG } from '../workers';
 
-const pct = (v: unknown, d = 2) => `${((v as number) * 100).toFixed(d)}%`;
 
 export const command = defineJobCommand({
   kind: 'agent',
@@ -67,5 +67,5 @@ export const command = defineJobCommand({
   }),
   summary: (r) =>
     `trained ${r.model}${r.run ? ` (run ${r.run})` : ''}: test accuracy ${pct(r.accuracy)}, executed cost ${pct(r.meanExecutedCost, 1)} ` +
-    `(${(r.meanExecutedLayers as number).toFixed(2)} layers), ${(r.wallSeconds as number).toFixed(0)} s`,
+    `(${(r.meanExecutedLayers as number).toFixed(2)} layers), ${trainTime(r)}`,
 });

@@ -1,10 +1,10 @@
 /** `skipvit train`: the static ViT (supervised), as the `train` job. */
 import { isPresetName } from '../../core/model/config';
 import { UsageError } from '../args';
+import { pct, trainTime } from '../format';
 import { defineJobCommand } from '../job-command';
 import { WORKERS_FLAG } from '../workers';
 
-const pct = (v: unknown) => `${((v as number) * 100).toFixed(2)}%`;
 
 export const command = defineJobCommand({
   kind: 'train',
@@ -50,5 +50,5 @@ export const command = defineJobCommand({
     };
   },
   summary: (r) =>
-    `trained ${r.model}${r.run ? ` (run ${r.run})` : ''}: test accuracy ${pct(r.accuracy)} (best epoch ${r.bestEpoch}), ${(r.wallSeconds as number).toFixed(0)} s on ${r.backend}`,
+    `trained ${r.model}${r.run ? ` (run ${r.run})` : ''}: test accuracy ${pct(r.accuracy)} (best epoch ${r.bestEpoch}), ${trainTime(r)} on ${r.backend}`,
 });
