@@ -249,8 +249,13 @@ const staticRef = paired?.static.accuracy ?? r.static?.staticAccuracy;
 // The deeper twin against its own static model on the same test images (`--part deep`, after both stages).
 const deepTwin = r[`deepDynamic${deepDepth}`];
 const deepPair = r[`deepPaired${deepDepth}`];
+// Did the extra depth give the model accuracy to spare, and does its twin skip more for less? (Against the micro rows.)
+const deepStatic = r[`deepStatic${deepDepth}`];
+const deepAgainstMicro = deepPair && deepTwin && deepStatic?.vsDemoStatic && seedStats.diff.mean !== undefined
+  ? ` The depth-${deepDepth} static model is itself ${points(deepStatic.staticAccuracy, staticRef)} points from the micro one (McNemar ${pText(deepStatic.vsDemoStatic.mcnemar.pValue)}): ${deepStatic.staticAccuracy > staticRef && deepStatic.vsDemoStatic.mcnemar.pValue < 0.05 ? 'the extra depth bought accuracy' : `${deepStatic.epochs} epochs of the same recipe did not turn the extra depth into accuracy here`}. Its twin runs at FLOP fraction ${deepTwin.flopFraction.toFixed(3)} (the micro twins: ${pm(seedStats.twinFlops, 1, 3)}) and is ${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points from its static model (the micro twins: ${pm(seedStats.diff)}, so ${Math.abs(deepPair.twinAccuracy - deepPair.staticAccuracy - seedStats.diff.mean) <= (seedStats.diff.sd ?? 0) ? 'within' : 'outside'} one standard deviation of theirs): one seed here, so not read as an effect of depth.`
+  : '';
 const deepSentence = deepPair && deepTwin
-  ? `At depth ${deepDepth} the twin reaches ${pct(deepPair.twinAccuracy)} at FLOP fraction ${deepTwin.flopFraction.toFixed(3)} (reference cost ${deepTwin.meanExecutedCost.toFixed(3)}) against its own static model's ${pct(deepPair.staticAccuracy)}: ${deepPair.twinAccuracy >= deepPair.staticAccuracy ? '+' : ''}${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points on the same ${deepPair.testImages.toLocaleString('en')} test images (paired bootstrap 95% CI [${(deepPair.twinMinusStatic.bootstrap.low * 100).toFixed(2)}, ${(deepPair.twinMinusStatic.bootstrap.high * 100).toFixed(2)}]; ${deepPair.twinMinusStatic.mcnemar.onlySecond} images only the twin got right, ${deepPair.twinMinusStatic.mcnemar.onlyFirst} only the static model; McNemar ${pText(deepPair.twinMinusStatic.mcnemar.pValue)}; one seed). The table's "vs static" column for these two rows is against the micro static model, as for every row.`
+  ? `At depth ${deepDepth} the twin reaches ${pct(deepPair.twinAccuracy)} at FLOP fraction ${deepTwin.flopFraction.toFixed(3)} (reference cost ${deepTwin.meanExecutedCost.toFixed(3)}) against its own static model's ${pct(deepPair.staticAccuracy)}: ${deepPair.twinAccuracy >= deepPair.staticAccuracy ? '+' : ''}${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points on the same ${deepPair.testImages.toLocaleString('en')} test images (paired bootstrap 95% CI [${(deepPair.twinMinusStatic.bootstrap.low * 100).toFixed(2)}, ${(deepPair.twinMinusStatic.bootstrap.high * 100).toFixed(2)}]; ${deepPair.twinMinusStatic.mcnemar.onlySecond} images only the twin got right, ${deepPair.twinMinusStatic.mcnemar.onlyFirst} only the static model; McNemar ${pText(deepPair.twinMinusStatic.mcnemar.pValue)}; one seed). The table's "vs static" column for these two rows is against the micro static model, as for every row.${deepAgainstMicro}`
   : '';
 /** The reference cost of the layers a pruned model kept (the costs from the search's record of the same model). */
 function prunedReferenceCost(removed: number[]): string {
@@ -374,8 +379,7 @@ ${comparisonTable}
 ${comparisonNotes.length ? `\n${comparisonNotes.join(' ')}\n` : ''}
 ![Test accuracy against FLOP fraction for every row above: a point above the dashed line and left of 1 would be the thesis headline](${PLOT})
 
-${pendingList}
-The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
+${pendingList}${pendingList ? '\n' : ''}The random policy runs layer l for each image with the twin's rate for that layer (${rp.rates.map((x: number) => x.toFixed(2)).join(', ')}), drawn
 independently of the image (seeds ${rp.runs.map((x: any) => x.seed).join(', ')}), on the twin's own weights: the same compute, layer by layer,
 without the agent's choice. The twin is ahead of it by ${twinVsRandom.map((x: any) => (x.bootstrap.difference * 100).toFixed(2)).join(', ')} points (McNemar ${twinVsRandom.map((x: any) => pText(x.mcnemar.pValue)).join(', ')}): the per-input
 choice is worth about ${(100 * (paired.twin.accuracy - rp.accuracy.mean)).toFixed(1)} points at this cost.${prunedSentence}${attemptSentence}
@@ -393,7 +397,7 @@ bytes processed, but a subset's tensors are never larger than the full batch's. 
 compute, not the memory a batch needs; the peak would fall only if no layer ran for every image.
 
 The deeper backbone (\`${cmd('deep')}\`) is where "dynamic >= static" is most likely to show: \`micro\` has little capacity
-to spare. ${deepSentence || 'Its rows above say when it has run; it needs hours on this machine (data-parallel training buys little at the demo\'s batch of 64 on 2 cores: \`npm run bench:parallel\`).'}
+to spare. ${deepSentence ? `Both stages used the main recipe${helps.length ? ' (without the attempt that helped above)' : ', the best found above'} (static ${deepStatic.epochs} epochs, the twin ${deepTwin.epochs}). ` : ''}${deepSentence || 'Its rows above say when it has run; it needs hours on this machine (data-parallel training buys little at the demo\'s batch of 64 on 2 cores: \`npm run bench:parallel\`).'}
 `
   : '';
 
