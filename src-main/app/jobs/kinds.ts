@@ -22,12 +22,12 @@ function dataOptions(p: { maxTrainSamples?: number; maxTestSamples?: number; val
   };
 }
 
-/** Core training hooks wired to a job context. */
 /** A training's time: this call's, the step it resumed from, and the whole run's over every resume (null: unknown). */
 function runTime(r: LoopResult) {
   return { wallSeconds: r.wallSeconds, resumedFromStep: r.resumedFromStep, trainedSeconds: r.trainedSeconds };
 }
 
+/** Core training hooks wired to a job context. */
 function trainHooks(ctx: JobContext, workers: number, checkpointEvery?: number): TrainHooks {
   return {
     signal: ctx.signal,

@@ -6,7 +6,6 @@ import { pct, trainTime } from '../format';
 import { defineJobCommand } from '../job-command';
 import { WORKERS_FLAG } from '../workers';
 
-
 export const command = defineJobCommand({
   kind: 'agent',
   usage: 'skipvit agent --model DIR|ID --alpha A --epochs N --out DIR [--dataset D] [--new-head] [--workspace W: run as a workspace job]',

@@ -5,7 +5,6 @@ import { pct, trainTime } from '../format';
 import { defineJobCommand } from '../job-command';
 import { WORKERS_FLAG } from '../workers';
 
-
 export const command = defineJobCommand({
   kind: 'train',
   usage: 'skipvit train --dataset D --preset P --epochs N --out DIR [--batch-size 64] [--lr 1e-3] [--resume] [--workspace W: run as a workspace job]',
