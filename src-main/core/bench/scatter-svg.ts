@@ -100,7 +100,8 @@ export function scatterSvg(points: ScatterPoint[], opts: ScatterOptions): string
   points.forEach((p, i) => {
     const { shape, colour } = style(p.group);
     const [cx, cy] = [px(p.x), py(p.y)];
-    let [lx, ly] = [cx + 7, cy - 6];
+    const lx = cx + 7;
+    let ly = cy - 6;
     while (placed.some(([x, y]) => Math.abs(x - lx) < 14 && Math.abs(y - ly) < 11)) ly += 12;
     placed.push([lx, ly]);
     if (p.xErr) out.push(`<line x1="${f(px(p.x - p.xErr))}" y1="${f(cy)}" x2="${f(px(p.x + p.xErr))}" y2="${f(cy)}" stroke="${colour}"/>`);
