@@ -251,7 +251,7 @@ const deepTwin = r[`deepDynamic${deepDepth}`];
 const deepPair = r[`deepPaired${deepDepth}`];
 // Did the extra depth give the model accuracy to spare, and how does its twin compare with the micro twins?
 const deepStatic = r[`deepStatic${deepDepth}`];
-const deepAgainstMicro = deepPair && deepTwin && deepStatic?.vsDemoStatic && seedStats.diff.mean !== undefined
+const deepAgainstMicro = deepPair && deepTwin && deepStatic?.vsDemoStatic
   ? ` The depth-${deepDepth} static model is itself ${points(deepStatic.staticAccuracy, staticRef)} points from the micro one (McNemar ${pText(deepStatic.vsDemoStatic.mcnemar.pValue)}): ${deepStatic.staticAccuracy > staticRef && deepStatic.vsDemoStatic.mcnemar.pValue < 0.05 ? 'the extra depth bought accuracy' : `${deepStatic.epochs} epochs of the same recipe did not turn the extra depth into accuracy here`}. Its twin runs at FLOP fraction ${deepTwin.flopFraction.toFixed(3)} (the micro twins: ${pm(seedStats.twinFlops, 1, 3)}) and is ${points(deepPair.twinAccuracy, deepPair.staticAccuracy)} points from its static model (the micro twins: ${pm(seedStats.diff)}, so ${Math.abs(deepPair.twinAccuracy - deepPair.staticAccuracy - seedStats.diff.mean) <= (seedStats.diff.sd ?? 0) ? 'within' : 'outside'} one standard deviation of theirs): one seed here, so not read as an effect of depth.`
   : '';
 const deepSentence = deepPair && deepTwin

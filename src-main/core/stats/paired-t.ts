@@ -4,6 +4,8 @@
  * image, as the unit of replication: the question "does this recipe lose accuracy, draw after draw?".
  */
 
+import { meanSd } from './summary';
+
 export interface PairedTTest {
   /** Number of differences (seeds); the test needs at least 2. */
   n: number;
@@ -24,8 +26,7 @@ export function pairedTTest(differences: number[]): PairedTTest {
   const n = differences.length;
   if (n < 2) throw new Error(`paired t-test: needs at least 2 differences (seeds), got ${n}`);
   if (!differences.every(Number.isFinite)) throw new Error(`paired t-test: every difference must be a finite number, got ${JSON.stringify(differences)}`);
-  const mean = differences.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(differences.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1));
+  const { mean, sd } = meanSd(differences) as { mean: number; sd: number }; // n >= 2: sd is a number
   const df = n - 1;
   const se = sd / Math.sqrt(n);
   const t = se === 0 ? (mean === 0 ? 0 : Math.sign(mean) * Infinity) : mean / se;
